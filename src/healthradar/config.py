@@ -1,0 +1,186 @@
+"""The build configuration (`healthradar.toml`), validated before any work starts.
+
+A barometer project is a folder holding `healthradar.toml` and the input files it names. Paths in
+the file are relative to that folder, so a project can be moved or shared as a whole. Validation
+is strict (unknown keys are errors) because a typo in a key would otherwise silently fall back to
+a default and change published figures.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from healthradar.errors import FatalInputError
+
+CONFIG_FILE = "healthradar.toml"
+
+# The reference barometer's "traditional core": pharma manufacturing (2), medical devices,
+# pharmaceutical wholesale, biotech R&D.
+DEFAULT_CORE_NAF = ["21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z"]
+DEFAULT_SIZE_BOUNDS = [250, 2000]
+
+# NAF sous-classe -> filière, for core establishments. Broader than the default core so that a
+# user who adds a code to the core list gets a filière without editing this map.
+DEFAULT_NAF_FILIERES: dict[str, str] = {
+    "21.10Z": "Biotech/Pharma",
+    "21.20Z": "Biotech/Pharma",
+    "46.46Z": "Biotech/Pharma",
+    "72.11Z": "Biotech/Pharma",
+    "20.14Z": "Biotech/Pharma",
+    "32.50A": "Medtech",
+    "32.50B": "Medtech",
+    "26.60Z": "Medtech",
+    "26.70Z": "Medtech",
+    "46.69B": "Medtech",
+    "62.01Z": "Santé numérique",
+    "62.02A": "Santé numérique",
+    "63.11Z": "Santé numérique",
+    "58.29C": "Santé numérique",
+}
+
+FILIERES = ("Biotech/Pharma", "Medtech", "Santé numérique")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectSection(_Strict):
+    name: str = "Baromètre santé"
+    region: str = Field(
+        description="COG code of the region (e.g. '84', '11'), or 'FR' for the whole of France"
+    )
+    vintage: int = Field(ge=2000, le=2100, description="Year of the headcounts and of the report")
+    lang: Literal["fr", "en"] = "fr"
+    synthetic: bool = Field(
+        default=False, description="True for generated demo data: every page then says so"
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        from healthradar.reference import regions
+
+        value = value.strip().upper()
+        if value != "FR" and value not in regions():
+            raise ValueError(f"unknown region code {value!r} (expected a COG code such as '84')")
+        return value
+
+
+class RegisterInput(_Strict):
+    establishments: Path = Field(description="SIRENE StockEtablissement, parquet or CSV")
+    legal_units: Path = Field(description="SIRENE StockUniteLegale, parquet or CSV")
+
+
+class HeadcountsInput(_Strict):
+    path: Path
+    sheet: str | None = None
+
+
+class PartnerInput(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$", description="Short identifier, used in table names")
+    path: Path
+    label: str | None = None
+    sheet: str | None = None
+
+
+class InputsSection(_Strict):
+    register: RegisterInput
+    headcounts: HeadcountsInput | None = None
+    partners: list[PartnerInput] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_partner_ids(self) -> InputsSection:
+        ids = [p.id for p in self.partners]
+        twins = sorted({i for i in ids if ids.count(i) > 1})
+        if twins:
+            raise ValueError(f"partner ids must be unique, repeated: {', '.join(twins)}")
+        return self
+
+
+class PerimeterSection(_Strict):
+    core_naf: list[str] = Field(default_factory=lambda: list(DEFAULT_CORE_NAF))
+    size_class_bounds: list[int] = Field(default_factory=lambda: list(DEFAULT_SIZE_BOUNDS))
+
+    @field_validator("core_naf")
+    @classmethod
+    def _naf_codes(cls, codes: list[str]) -> list[str]:
+        from healthradar.reference import naf_labels, normalise_naf
+
+        known = naf_labels()
+        out = []
+        for code in codes:
+            norm = normalise_naf(code)
+            if norm not in known:
+                raise ValueError(f"{code!r} is not a NAF rév. 2 sous-classe (e.g. '21.20Z')")
+            out.append(norm)
+        return out
+
+    @field_validator("size_class_bounds")
+    @classmethod
+    def _increasing(cls, bounds: list[int]) -> list[int]:
+        if not bounds or any(b <= 0 for b in bounds) or bounds != sorted(set(bounds)):
+            raise ValueError("size_class_bounds must be positive and strictly increasing")
+        return bounds
+
+
+class FilieresSection(_Strict):
+    naf: dict[str, str] = Field(
+        default_factory=dict, description="NAF -> filière, merged over the defaults"
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="partner label -> filière, merged over the defaults"
+    )
+
+
+class EngineSection(_Strict):
+    memory_limit: str = "4GB"
+    threads: int = Field(default=0, ge=0, description="0 = DuckDB's default (all cores)")
+
+
+class Config(_Strict):
+    project: ProjectSection
+    inputs: InputsSection
+    perimeter: PerimeterSection = Field(default_factory=PerimeterSection)
+    filieres: FilieresSection = Field(default_factory=FilieresSection)
+    engine: EngineSection = Field(default_factory=EngineSection)
+
+    def naf_filieres(self) -> dict[str, str]:
+        from healthradar.reference import normalise_naf
+
+        merged = dict(DEFAULT_NAF_FILIERES)
+        merged.update({str(normalise_naf(k)): v for k, v in self.filieres.naf.items()})
+        return merged
+
+
+def load_config(project_dir: Path) -> tuple[Config, dict[str, object]]:
+    """Read and validate `healthradar.toml`; return the model and the raw mapping (for the manifest).
+
+    Any problem is a FatalInputError naming the file and the offending key, so the CLI can stop
+    with exit code 2 before any work.
+    """
+    path = project_dir / CONFIG_FILE
+    if not path.is_file():
+        raise FatalInputError("config_missing", file=str(path), message_args={"path": str(path)})
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise FatalInputError(
+            "config_invalid", file=str(path), message_args={"detail": str(exc)}
+        ) from exc
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise FatalInputError(
+            "config_invalid",
+            file=str(path),
+            column=where,
+            message_args={"detail": f"{where}: {first['msg']}"},
+        ) from exc
+    return config, raw

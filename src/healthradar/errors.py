@@ -1,0 +1,175 @@
+"""Errors are values: reason codes with FR/EN message templates, and the one fatal exception.
+
+Row-level problems are never raised: stages write them into the warehouse table `issues` as
+(origin, column, raw value, reason code). The reason catalogue below gives each code a severity
+and a message in both languages; the quality report renders messages from it. A `FatalInputError`
+is reserved for problems that make a build meaningless (missing file, missing required column,
+invalid config): the CLI turns it into one message and exit code 2, before any work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["fatal", "rejected", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    severity: Severity
+    en: str
+    fr: str
+
+
+# `{value}` is the raw cell value, `{detail}` a stage-provided detail (e.g. the row merged into).
+_REASONS = (
+    # fatal: stop before any work
+    Reason(
+        "config_missing",
+        "fatal",
+        "No configuration file: {path}",
+        "Fichier de configuration absent : {path}",
+    ),
+    Reason(
+        "config_invalid",
+        "fatal",
+        "Invalid configuration: {detail}",
+        "Configuration invalide : {detail}",
+    ),
+    Reason(
+        "input_missing",
+        "fatal",
+        "Input file not found: {path}",
+        "Fichier d'entrée introuvable : {path}",
+    ),
+    Reason(
+        "input_unreadable",
+        "fatal",
+        "Cannot read {path}: {detail}",
+        "Impossible de lire {path} : {detail}",
+    ),
+    Reason(
+        "column_missing",
+        "fatal",
+        "Required column '{column}' not found in {path} (columns found: {found})",
+        "Colonne obligatoire « {column} » absente de {path} (colonnes trouvées : {found})",
+    ),
+    # rejected: the row is not integrated
+    Reason("row_empty", "rejected", "Empty row", "Ligne vide"),
+    Reason(
+        "name_missing",
+        "rejected",
+        "No company name and no usable SIREN",
+        "Ni nom d'entreprise ni SIREN exploitable",
+    ),
+    Reason(
+        "siret_invalid",
+        "rejected",
+        "'{value}' is not a valid SIRET (14 digits, Luhn checksum)",
+        "« {value} » n'est pas un SIRET valide (14 chiffres, clé de Luhn)",
+    ),
+    Reason(
+        "number_invalid",
+        "rejected",
+        "'{value}' is not a number",
+        "« {value} » n'est pas un nombre",
+    ),
+    Reason(
+        "number_negative",
+        "rejected",
+        "'{value}' is negative",
+        "« {value} » est négatif",
+    ),
+    Reason(
+        "year_mismatch",
+        "rejected",
+        "Year {value} is not the build's vintage {detail}",
+        "L'année {value} n'est pas le millésime du baromètre {detail}",
+    ),
+    # warning: the row is integrated, one value was ignored or corrected
+    Reason(
+        "siren_checksum",
+        "warning",
+        "SIREN '{value}' fails the Luhn checksum: ignored, company to resolve",
+        "SIREN « {value} » : clé de Luhn invalide ; ignoré, entreprise à résoudre",
+    ),
+    Reason(
+        "siren_malformed",
+        "warning",
+        "'{value}' is neither a SIREN (9 digits) nor a SIRET (14 digits): ignored, to resolve",
+        "« {value} » n'est ni un SIREN (9 chiffres) ni un SIRET (14 chiffres) ; ignoré, à résoudre",
+    ),
+    Reason(
+        "siret_as_siren",
+        "warning",
+        "A SIRET was given: SIREN {detail} derived from '{value}'",
+        "Un SIRET a été fourni : SIREN {detail} déduit de « {value} »",
+    ),
+    Reason(
+        "siren_not_in_register",
+        "warning",
+        "SIREN '{value}' is valid but absent from the register: to resolve",
+        "SIREN « {value} » valide mais absent du répertoire : à résoudre",
+    ),
+    Reason(
+        "number_ignored",
+        "warning",
+        "'{value}' is not a number: value ignored, row kept",
+        "« {value} » n'est pas un nombre : valeur ignorée, ligne gardée",
+    ),
+    Reason(
+        "filiere_unknown",
+        "warning",
+        "Filière label '{value}' is not in the filière map: counted as '{detail}'",
+        "Libellé de filière « {value} » absent de la table des filières : compté « {detail} »",
+    ),
+    Reason(
+        "siret_not_in_register",
+        "warning",
+        "SIRET '{value}' is absent from the register slice: headcount not used",
+        "SIRET « {value} » absent de l'extrait du répertoire : effectif non utilisé",
+    ),
+    # info: how the row was handled
+    Reason(
+        "siren_missing",
+        "info",
+        "No SIREN: company kept, to resolve",
+        "Pas de SIREN : entreprise gardée, à résoudre",
+    ),
+    Reason(
+        "duplicate_merged",
+        "info",
+        "Same SIREN as {detail}: merged",
+        "Même SIREN que {detail} : fusionnée",
+    ),
+)
+
+REASONS: dict[str, Reason] = {r.code: r for r in _REASONS}
+
+
+def render(code: str, lang: str, **args: str) -> str:
+    """The message of a reason code in one language; unknown placeholders stay visible."""
+    reason = REASONS[code]
+    template = reason.fr if lang == "fr" else reason.en
+    for key, value in args.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+@dataclass
+class FatalInputError(Exception):
+    """A problem that stops the build before any work (exit code 2)."""
+
+    code: str
+    file: str | None = None
+    column: str | None = None
+    message_args: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        args = {"path": self.file or "", "column": self.column or "", **self.message_args}
+        return render(self.code, lang, **args)

@@ -1,0 +1,228 @@
+"""French reference data (COG 2026 geography, NAF rév. 2, Sirene headcount bands) and loaders.
+
+The tables are small CSV files shipped inside the package (built by
+``scripts/build_reference.py``; provenance and licences in ``data/NOTICE.md``), so the
+pipeline works offline and gives the same answer on every machine.
+
+Every code (région, département, commune, NAF) is kept as **text**: INSEE codes have leading
+zeros (``01``, ``01001``) and letters (``2A``, ``2B``), and a numeric reading silently breaks
+joins with Sirene.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+import re
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = [
+    "DATA_DIR",
+    "departement_names",
+    "departement_of_commune_sql",
+    "naf_labels",
+    "normalise_naf",
+    "region_departements",
+    "region_name",
+    "regions",
+    "register_reference_tables",
+]
+
+#: Folder holding the packaged reference files. Resolved through importlib.resources so that it
+#: points at the installed package data, not at a source checkout.
+DATA_DIR: Path = Path(str(resources.files(__name__).joinpath("data")))
+
+# name of the DuckDB table -> (file in DATA_DIR, ordered column -> DuckDB type).
+# Types are given explicitly: CSV sniffing would turn '01' into 1 and lose '2A'.
+_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "ref_regions": (
+        "regions.csv",
+        {"code_region": "VARCHAR", "nom": "VARCHAR", "zone": "VARCHAR"},
+    ),
+    "ref_departements": (
+        "departements.csv",
+        {
+            "code_departement": "VARCHAR",
+            "nom": "VARCHAR",
+            "code_region": "VARCHAR",
+            "zone": "VARCHAR",
+        },
+    ),
+    "ref_communes": (
+        "communes.csv.gz",
+        {
+            "code_insee": "VARCHAR",
+            "nom": "VARCHAR",
+            "type": "VARCHAR",
+            "code_departement": "VARCHAR",
+            "code_region": "VARCHAR",
+            "population": "BIGINT",
+            "codes_postaux": "VARCHAR",
+        },
+    ),
+    "ref_commune_aliases": (
+        "commune_aliases.csv.gz",
+        {"code_insee_ancien": "VARCHAR", "code_insee": "VARCHAR"},
+    ),
+    "ref_naf": (
+        "naf_rev2.csv",
+        {
+            "code_sous_classe": "VARCHAR",
+            "code_sous_classe_sans_point": "VARCHAR",
+            "libelle_sous_classe": "VARCHAR",
+            "code_classe": "VARCHAR",
+            "libelle_classe": "VARCHAR",
+            "code_groupe": "VARCHAR",
+            "libelle_groupe": "VARCHAR",
+            "code_division": "VARCHAR",
+            "libelle_division": "VARCHAR",
+            "code_section": "VARCHAR",
+            "libelle_section": "VARCHAR",
+        },
+    ),
+    "ref_tranches": (
+        "tranches_effectifs.csv",
+        {
+            "code": "VARCHAR",
+            "libelle": "VARCHAR",
+            "libelle_en": "VARCHAR",
+            "low": "DOUBLE",
+            "high": "DOUBLE",
+            "central": "DOUBLE",
+        },
+    ),
+}
+
+# NAF rév. 2 sous-classe: 2 digits, optional dot, 2 digits, 1 letter (ASCII only: Python's \d
+# would also accept Arabic-Indic and other Unicode digits).
+_NAF_REV2 = re.compile(r"([0-9]{2})\.?([0-9]{2})([A-Z])")
+
+
+def _sql_string(value: str) -> str:
+    """Quote a Python string as a SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) the ``ref_*`` tables in ``con`` from the packaged files.
+
+    Tables: ``ref_regions``, ``ref_departements``, ``ref_communes``, ``ref_commune_aliases``,
+    ``ref_naf``, ``ref_tranches``. Column types are fixed (codes VARCHAR, population BIGINT,
+    tranche bounds DOUBLE) instead of sniffed, so '01' stays '01' and '2A' never fails a cast.
+    Empty fields are read as NULL. Re-running it is safe: tables are replaced.
+    """
+    for table, (filename, columns) in _TABLES.items():
+        path = DATA_DIR / filename
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"reference file {path} is missing: rebuild it with "
+                "`python scripts/build_reference.py`"
+            )
+        spec = ", ".join(f"{_sql_string(name)}: {_sql_string(t)}" for name, t in columns.items())
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS "
+            f"SELECT * FROM read_csv({_sql_string(str(path))}, header = true, "
+            f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            f"columns = {{{spec}}})"
+        )
+
+
+def _read_rows(filename: str) -> list[dict[str, str]]:
+    """Read a packaged CSV (optionally gzipped) with every value as a string."""
+    path = DATA_DIR / filename
+    opener = gzip.open if filename.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@functools.lru_cache(maxsize=1)
+def regions() -> dict[str, str]:
+    """Region code -> name, for all 26 COG regions (incl. DROM ``01``-``06`` and COM).
+
+    Cached: the file is tiny and read many times when labelling outputs.
+    """
+    return {r["code_region"]: r["nom"] for r in _read_rows("regions.csv")}
+
+
+@functools.lru_cache(maxsize=1)
+def departement_names() -> dict[str, str]:
+    """Département code -> name, for all 109 COG départements (``2A``, ``2B``, ``971``...)."""
+    return {r["code_departement"]: r["nom"] for r in _read_rows("departements.csv")}
+
+
+@functools.lru_cache(maxsize=1)
+def _departements_by_region() -> dict[str, tuple[str, ...]]:
+    by_region: dict[str, list[str]] = {}
+    for r in _read_rows("departements.csv"):
+        by_region.setdefault(r["code_region"], []).append(r["code_departement"])
+    return {k: tuple(sorted(v)) for k, v in by_region.items()}
+
+
+def _check_region(code_region: str) -> str:
+    if code_region not in regions():
+        raise KeyError(
+            f"unknown region code {code_region!r}: expected a COG 2026 code such as '84' or "
+            f"'01' (text, with leading zero); known: {', '.join(sorted(regions()))}"
+        )
+    return code_region
+
+
+def region_departements(code_region: str) -> list[str]:
+    """Sorted département codes of a region, e.g. ``'84'`` -> the 12 of Auvergne-Rhône-Alpes.
+
+    Used to scope a study to one region. Raises ``KeyError`` for an unknown region code
+    rather than returning an empty list, so a typo ('84 ' or 84) cannot pass silently.
+    """
+    _check_region(code_region)
+    return list(_departements_by_region().get(code_region, ()))
+
+
+def region_name(code_region: str) -> str:
+    """Name of a region (``'84'`` -> ``'Auvergne-Rhône-Alpes'``); ``KeyError`` if unknown."""
+    return regions()[_check_region(code_region)]
+
+
+@functools.lru_cache(maxsize=1)
+def naf_labels() -> dict[str, str]:
+    """Dotted NAF rév. 2 sous-classe code (``'21.20Z'``, Sirene's form) -> French label."""
+    return {r["code_sous_classe"]: r["libelle_sous_classe"] for r in _read_rows("naf_rev2.csv")}
+
+
+def normalise_naf(code: str | None) -> str | None:
+    """Bring a NAF rév. 2 sous-classe code to Sirene's dotted upper-case form ``NN.NNL``.
+
+    Partner lists and Urssaf files write ``2120Z``, ``21.20z`` or add spaces; Sirene writes
+    ``21.20Z``. Anything that is not a NAF rév. 2 pattern (NAF rév. 1 ``70.2C``, NAP ``57.10``)
+    is returned stripped and upper-cased but otherwise unchanged, so that it can still be
+    reported rather than silently dropped. ``None`` or blank input gives ``None``.
+    The function is idempotent.
+    """
+    if code is None:
+        return None
+    text = code.strip().upper()
+    if not text:
+        return None
+    match = _NAF_REV2.fullmatch(text)
+    if match is None:
+        return text
+    return f"{match[1]}.{match[2]}{match[3]}"
+
+
+def departement_of_commune_sql(col: str) -> str:
+    """SQL expression giving the département code of the commune code held in ``col``.
+
+    Overseas codes have a 3-character département (``97411`` -> ``974``; also ``98`` codes of
+    the COM, ``98735`` -> ``987``, matching ``ref_departements``); every other code uses 2
+    characters, which keeps ``2A``/``2B`` (``2A004`` -> ``2A``). ``col`` is pasted verbatim
+    (a column name or expression from our own code, never user input). NULL gives NULL.
+    """
+    return (
+        f"(CASE WHEN substr({col}, 1, 2) IN ('97', '98') "
+        f"THEN substr({col}, 1, 3) ELSE substr({col}, 1, 2) END)"
+    )

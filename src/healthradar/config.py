@@ -46,7 +46,7 @@ FILIERES = ("Biotech/Pharma", "Medtech", "Santé numérique")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class ProjectSection(_Strict):
@@ -89,7 +89,7 @@ class PartnerInput(_Strict):
 
 
 class InputsSection(_Strict):
-    register: RegisterInput
+    register_files: RegisterInput = Field(alias="register")
     headcounts: HeadcountsInput | None = None
     partners: list[PartnerInput] = Field(default_factory=list)
 
@@ -158,7 +158,7 @@ class Config(_Strict):
 
 
 def load_config(project_dir: Path) -> tuple[Config, dict[str, object]]:
-    """Read and validate `healthradar.toml`; return the model and the raw mapping (for the manifest).
+    """Read and validate `healthradar.toml`; return the model and the raw mapping.
 
     Any problem is a FatalInputError naming the file and the offending key, so the CLI can stop
     with exit code 2 before any work.

@@ -62,7 +62,7 @@ class Contract:
         raise KeyError(name)
 
     def canonical(self, header: str) -> str | None:
-        """Canonical column for a raw header, or None when the header is not part of the contract."""
+        """Canonical column for a raw header, or None when the contract does not know it."""
         return self.alias_index.get(normalise_header(header))
 
 
@@ -231,7 +231,8 @@ HEADCOUNTS = Contract(
         "estimate from the register's tranche d'effectifs."
     ),
     notes_fr=(
-        "Une ligne par établissement (SIRET) pour le millésime du baromètre, par exemple un extrait "
+        "Une ligne par établissement (SIRET) pour le millésime du baromètre, par exemple "
+        "un extrait "
         "Urssaf. Les effectifs décimaux (moyennes annuelles) sont acceptés. Quand il est présent, "
         "l'effectif remplace l'estimation tirée de la tranche d'effectifs du répertoire."
     ),

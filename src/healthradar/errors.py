@@ -125,18 +125,18 @@ _REASONS = (
         "Filière label '{value}' is not in the filière map: counted as '{detail}'",
         "Libellé de filière « {value} » absent de la table des filières : compté « {detail} »",
     ),
-    Reason(
-        "siret_not_in_register",
-        "warning",
-        "SIRET '{value}' is absent from the register slice: headcount not used",
-        "SIRET « {value} » absent de l'extrait du répertoire : effectif non utilisé",
-    ),
     # info: how the row was handled
     Reason(
         "siren_missing",
         "info",
         "No SIREN: company kept, to resolve",
         "Pas de SIREN : entreprise gardée, à résoudre",
+    ),
+    Reason(
+        "siret_not_in_register",
+        "info",
+        "SIRET '{value}' is not a health establishment of the register slice: headcount unused",
+        "SIRET « {value} » hors des établissements santé du répertoire : effectif non utilisé",
     ),
     Reason(
         "duplicate_merged",

@@ -50,10 +50,50 @@ def create_quality_tables(wh: Warehouse) -> None:
 
 
 def add_issues(wh: Warehouse, stage: str, select_sql: str) -> int:
-    """Insert issues from a SELECT yielding (input, file, line, column, raw_value, reason, detail)."""
+    """Insert issues from a SELECT of (input, file, line, column, raw_value, reason, detail)."""
     before = wh.count("issues")
     wh.con.execute(
         f"INSERT INTO issues SELECT '{stage}', input, file, line, \"column\", raw_value, reason, "
         f"detail FROM ({select_sql})"
     )
     return wh.count("issues") - before
+
+
+def quality_rows_sql(lang: str) -> str:
+    """Every issue with its severity and message in one language, in file/line order."""
+    col = "message_fr" if lang == "fr" else "message_en"
+    return f"""
+        SELECT r.severity, i.stage, i.input, i.file, i.line, i."column", i.raw_value, i.reason,
+               replace(replace({col}, '{{value}}', coalesce(i.raw_value, '')),
+                       '{{detail}}', coalesce(i.detail, '')) AS message
+        FROM issues i JOIN reasons r USING (reason)
+        ORDER BY i.file, i.line, i."column", i.reason
+    """
+
+
+RECONCILIATION_SQL = """
+WITH outcomes AS (
+    SELECT file,
+           count(*) FILTER (outcome = 'integrated') AS integrated,
+           count(*) FILTER (outcome = 'merged') AS merged,
+           count(*) FILTER (outcome = 'rejected') AS rejected,
+           count(*) FILTER (outcome = 'integrated' AND status = 'to_resolve') AS to_resolve,
+           count(*) AS rows_with_outcome,
+           count(DISTINCT line) AS distinct_lines
+    FROM row_outcomes GROUP BY file
+), warnings AS (
+    SELECT i.file, count(*) AS warnings
+    FROM issues i JOIN reasons r USING (reason) WHERE r.severity = 'warning' GROUP BY i.file
+)
+SELECT f.input, f.kind, f.file, f.rows_read,
+       coalesce(o.integrated, 0) AS integrated, coalesce(o.merged, 0) AS merged,
+       coalesce(o.rejected, 0) AS rejected, coalesce(o.to_resolve, 0) AS to_resolve,
+       coalesce(w.warnings, 0) AS warnings,
+       f.rows_read = coalesce(o.integrated, 0) + coalesce(o.merged, 0) + coalesce(o.rejected, 0)
+           AND coalesce(o.rows_with_outcome, 0) = coalesce(o.distinct_lines, 0) AS balanced
+FROM input_files f
+LEFT JOIN outcomes o USING (file)
+LEFT JOIN warnings w USING (file)
+WHERE f.kind IN ('partners', 'headcounts')
+ORDER BY f.kind, f.input, f.file
+"""

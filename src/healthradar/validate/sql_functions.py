@@ -9,6 +9,8 @@ sniffed mark breaks ties such as '1,234').
 
 from __future__ import annotations
 
+import contextlib
+
 import duckdb
 from duckdb.sqltypes import BOOLEAN, VARCHAR
 from stdnum.fr import siren, siret
@@ -43,10 +45,8 @@ _MACROS = (
 
 def register_sql_functions(con: duckdb.DuckDBPyConnection) -> None:
     for name, func in (("hr_siren_valid", siren.is_valid), ("hr_siret_valid", siret.is_valid)):
-        try:
+        with contextlib.suppress(Exception):  # not registered yet on this connection
             con.remove_function(name)
-        except Exception:  # not registered yet on this connection
-            pass
         con.create_function(name, func, [VARCHAR], BOOLEAN, side_effects=False)
     for macro in _MACROS:
         con.execute(macro)

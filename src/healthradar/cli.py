@@ -1,0 +1,157 @@
+"""Command line: `healthradar init | build | serve | demo`. Parsing and display only.
+
+Each command calls one function of `pipeline`, `scaffold`, `demo` or `publish.server`; the CLI
+turns a `FatalInputError` into one clear message (French or English) and exit code 2.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from healthradar import __version__
+from healthradar.errors import FatalInputError
+
+app = typer.Typer(
+    help="healthradar: build a reproducible barometer of a health-innovation ecosystem.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+ProjectDir = Annotated[Path, typer.Argument(help="Barometer folder (holds healthradar.toml)")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of messages and pages: fr or en (default: config)"),
+]
+
+
+def _guess_lang(project_dir: Path, lang: str | None) -> str:
+    if lang in ("fr", "en"):
+        return lang
+    try:
+        raw = tomllib.loads((project_dir / "healthradar.toml").read_text(encoding="utf-8"))
+        value = raw.get("project", {}).get("lang")
+        return value if value in ("fr", "en") else "fr"
+    except (OSError, tomllib.TOMLDecodeError):
+        return "fr"
+
+
+def _fatal(exc: FatalInputError, lang: str) -> typer.Exit:
+    label = "Erreur" if lang == "fr" else "Error"
+    console.print(f"[bold red]{label}:[/] {exc.message(lang)}", highlight=False)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def init(
+    project_dir: ProjectDir,
+    region: Annotated[str, typer.Option(help="COG region code, or FR")] = "84",
+    vintage: Annotated[int, typer.Option(help="Year of the barometer")] = 2024,
+    lang: Annotated[str, typer.Option(help="fr or en")] = "fr",
+) -> None:
+    """Create a barometer folder: healthradar.toml and inputs/ with one template per input."""
+    from healthradar.scaffold import scaffold
+
+    written = scaffold(project_dir, region=region, vintage=vintage, lang=lang)
+    for path in written:
+        console.print(f"  [green]+[/] {path}")
+    console.print(
+        "Next: put the SIRENE files in inputs/register/, fill the templates, then "
+        f"[bold]healthradar build {project_dir}[/]"
+    )
+
+
+def _run_build(project_dir: Path, lang: str | None) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from healthradar.pipeline import build
+
+    ui_lang = _guess_lang(project_dir, lang)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("preflight", total=None)
+        try:
+            result = build(
+                project_dir, hook=lambda stage: progress.update(task, description=stage), lang=lang
+            )
+        except FatalInputError as exc:
+            progress.stop()
+            raise _fatal(exc, ui_lang) from None
+    table = Table(title="healthradar build", show_header=True)
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for stage, seconds in result.timings.items():
+        table.add_row(stage, f"{seconds:.2f}")
+    console.print(table)
+    recon = Table(title="reconciliation", show_header=True)
+    for col in ("file", "read", "integrated", "merged", "rejected", "to resolve", "balanced"):
+        recon.add_column(col)
+    for row in result.reconciliation:
+        recon.add_row(
+            row["file"],
+            *(str(row[k]) for k in ("rows_read", "integrated", "merged", "rejected", "to_resolve")),
+            "✓" if row["balanced"] else "✗",
+        )
+    console.print(recon)
+    console.print(f"[green]Done:[/] {result.out_dir / 'index.html'}")
+
+
+@app.command()
+def build(project_dir: ProjectDir, lang: LangOption = None) -> None:
+    """Validate, resolve, enrich, classify, compute the indicators and publish into out/."""
+    _run_build(project_dir, lang)
+
+
+@app.command()
+def serve(
+    project_dir: ProjectDir,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8765,
+) -> None:
+    """Serve out/ (pages, exports) and the JSON API /api/indicators, read-only."""
+    from healthradar.publish.server import serve as run_server
+
+    out = project_dir / "out"
+    if not (out / "manifest.json").is_file():
+        console.print(f"[red]No build in {out}[/]: run healthradar build {project_dir} first.")
+        raise typer.Exit(code=2)
+    console.print(f"Serving {out} on http://{host}:{port}/  (Ctrl+C to stop)")
+    run_server(out, host=host, port=port)
+
+
+@app.command()
+def demo(
+    project_dir: Annotated[Path, typer.Argument(help="Folder for the demo barometer")] = Path(
+        "demo-barometer"
+    ),
+    port: Annotated[int, typer.Option(help="Port")] = 8765,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic data")] = 2026,
+    lang: LangOption = None,
+) -> None:
+    """Generate the synthetic demo data, build its barometer and serve it."""
+    from healthradar.demo import generate
+
+    if not (project_dir / "healthradar.toml").exists():
+        console.print(f"Generating synthetic demo data in {project_dir} …")
+        generate(project_dir, seed=seed)
+    _run_build(project_dir, lang)
+    if serve_after:
+        serve(project_dir, port=port)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app()

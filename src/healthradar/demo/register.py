@@ -1,0 +1,535 @@
+"""A synthetic SIRENE slice (StockEtablissement + StockUniteLegale) in the official INSEE layout.
+
+The slice is built in memory as `LegalUnit` objects holding their `Establishment`s, then written
+as two parquet files whose columns carry the official names and are all strings (empty -> null).
+Identifiers are invented but valid: SIREN with a Luhn check digit, NIC chosen so that the SIRET
+passes the Luhn check. Communes are real COG communes, drawn by population.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as dt
+import gzip
+import itertools
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from stdnum import luhn
+
+from healthradar.demo import names
+from healthradar.demo.names import (
+    CORE_WEIGHTS,
+    ESTABLISHMENT_COLUMNS,
+    LEGAL_UNIT_COLUMNS,
+    ORDINARY_NAF,
+    REV1,
+    REVEALED_NAF,
+)
+from healthradar.reference import DATA_DIR, region_departements
+
+REGION = "84"
+OUTSIDE_DEPARTEMENTS = ("75", "13", "31", "33", "2A", "44", "67", "59", "35")
+CORE_NAF = ("21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z")
+TRANCHES = ("NN", "00", "01", "02", "03", "11", "12", "21", "22", "31", "32", "41", "42", "51")
+TRANCHES += ("52", "53")
+BOUNDS: dict[str, tuple[int, int]] = {
+    "NN": (0, 0), "00": (0, 0), "01": (1, 2), "02": (3, 5), "03": (6, 9), "11": (10, 19),
+    "12": (20, 49), "21": (50, 99), "22": (100, 199), "31": (200, 249), "32": (250, 499),
+    "41": (500, 999), "42": (1000, 1999), "51": (2000, 4999), "52": (5000, 9999),
+    "53": (10000, 20000),
+}  # fmt: skip
+STOCK_DAY = dt.date(2025, 1, 31)
+HEADCOUNT_YEAR = "2023"
+
+_T_ORDINARY = {None: 33, "NN": 22, "00": 7, "01": 16, "02": 9, "03": 6, "11": 4, "12": 2}
+_T_ORDINARY |= {"21": 0.6, "22": 0.3, "31": 0.05, "32": 0.05}
+_T_CORE = {None: 4, "NN": 4, "00": 2, "01": 8, "02": 10, "03": 11, "11": 17, "12": 19, "21": 12}
+_T_CORE |= {"22": 8, "31": 3, "32": 3, "41": 1.5, "42": 0.5}
+_T_REVEALED = {None: 3, "NN": 4, "01": 10, "02": 16, "03": 18, "11": 20, "12": 17, "21": 7}
+_T_REVEALED |= {"22": 3, "31": 1, "32": 1}
+
+ND = "[ND]"
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    name: str
+    departement: str
+    region: str
+    population: int
+    postcodes: tuple[str, ...]
+    arrondissement: bool
+
+    @property
+    def city(self) -> str:
+        """The name a partner writes: 'Lyon' rather than 'Lyon 7e Arrondissement'."""
+        return self.name.split(" ")[0] if self.arrondissement else self.name
+
+
+@dataclass
+class Establishment:
+    siren: str
+    commune: Commune
+    naf: str
+    active: bool
+    tranche: str | None
+    created: str = ""
+    debut: str = ""
+    nomenclature: str = "NAFRev2"
+    nic: str = ""
+    siege: bool = False
+    postcode: str = ""
+    address: tuple[str | None, str | None, str | None] = (None, None, None)
+
+    @property
+    def siret(self) -> str:
+        return self.siren + self.nic
+
+    @property
+    def in_region(self) -> bool:
+        return self.commune.region == REGION
+
+
+@dataclass
+class LegalUnit:
+    siren: str
+    kind: str  # ordinary | core | group | revealed | health_outside | health_closed
+    name: str  # natural-case name (health companies) or upper-case name (ordinary ones)
+    legal_form: str
+    establishments: list[Establishment] = field(default_factory=list)
+    statut: str = "O"
+    person: tuple[str, str, str] | None = None
+    keep_accents: bool = False
+    forced_tranche: str | None = None
+    sigle: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(e.active for e in self.establishments)
+
+    @property
+    def siege(self) -> Establishment:
+        return next(e for e in self.establishments if e.siege)
+
+    @property
+    def denomination(self) -> str:
+        return names.register_form(self.name, self.keep_accents)
+
+    def tranche(self) -> str | None:
+        """Tranche of the unit: covers the sum of its establishments, at least the largest one."""
+        if not self.active:
+            return None
+        if self.forced_tranche:
+            return self.forced_tranche
+        codes = [e.tranche for e in self.establishments if e.active and e.tranche]
+        if not codes:
+            return None
+        total = sum((BOUNDS[c][0] + BOUNDS[c][1]) / 2 for c in codes)
+        largest = max(TRANCHES.index(c) for c in codes)
+        by_sum = next(
+            i for i, c in enumerate(TRANCHES) if c not in ("NN",) and BOUNDS[c][1] >= total
+        )
+        return TRANCHES[max(largest, by_sum if total > 0 else largest)]
+
+    def category(self) -> str | None:
+        if not self.active:
+            return None
+        index = TRANCHES.index(self.tranche() or "NN")
+        if index >= TRANCHES.index("52"):
+            return "GE"
+        return "ETI" if index >= TRANCHES.index("32") else "PME"
+
+
+class CommunePicker:
+    """Draws real COG communes weighted by population, inside or outside the demo region."""
+
+    def __init__(self) -> None:
+        inside_deps = set(region_departements(REGION))
+        self.by_dep: dict[str, tuple[list[Commune], list[float]]] = {}
+        with gzip.open(DATA_DIR / "communes.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["code_insee"] in ("75056", "69123", "13055") or not row["population"]:
+                    continue  # Paris, Lyon, Marseille: Sirene uses the arrondissement codes
+                if row["type"] not in ("commune-actuelle", "arrondissement-municipal"):
+                    continue
+                dep = row["code_departement"]
+                if dep not in inside_deps and dep not in OUTSIDE_DEPARTEMENTS:
+                    continue
+                commune = Commune(
+                    row["code_insee"],
+                    row["nom"],
+                    dep,
+                    row["code_region"],
+                    int(row["population"]),
+                    tuple(p for p in row["codes_postaux"].split("|") if p),
+                    row["type"] == "arrondissement-municipal",
+                )
+                if commune.population > 0 and commune.postcodes:
+                    self.by_dep.setdefault(dep, ([], []))[0].append(commune)
+        for communes, weights in self.by_dep.values():
+            communes.sort(key=lambda c: c.code)
+            weights.extend(itertools.accumulate(c.population for c in communes))
+        self.inside = self._pool(sorted(inside_deps))
+        self.outside = self._pool(list(OUTSIDE_DEPARTEMENTS))
+
+    def _pool(self, deps: list[str]) -> tuple[list[Commune], list[float]]:
+        communes = [c for d in deps for c in self.by_dep[d][0]]
+        return communes, list(itertools.accumulate(c.population for c in communes))
+
+    @staticmethod
+    def _draw(rng: random.Random, pool: tuple[list[Commune], list[float]]) -> Commune:
+        communes, cumulative = pool
+        return communes[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
+
+    def pick(self, rng: random.Random, inside: bool = True) -> Commune:
+        return self._draw(rng, self.inside if inside else self.outside)
+
+    def pick_in(self, rng: random.Random, departement: str) -> Commune:
+        return self._draw(rng, self.by_dep[departement])
+
+    def commune(self, code: str) -> Commune:
+        return next(c for pool in self.by_dep.values() for c in pool[0] if c.code == code)
+
+    def pick_near(self, rng: random.Random, base: Commune, stay: bool = False) -> Commune:
+        """Another site of the same company: same département mostly, same side of the border
+        (always when ``stay``, 96 % otherwise)."""
+        roll = rng.random()
+        if roll < 0.7:
+            return self.pick_in(rng, base.departement)
+        inside = base.region == REGION
+        return self.pick(rng, inside if stay or roll < 0.96 else not inside)
+
+
+def weighted(rng: random.Random, table: dict[str, float] | dict[str | None, float]) -> str | None:
+    keys = list(table)
+    return rng.choices(keys, weights=[table[k] for k in keys])[0]  # type: ignore[index]
+
+
+def iso_day(rng: random.Random, first: dt.date, last: dt.date) -> str:
+    return dt.date.fromordinal(rng.randint(first.toordinal(), last.toordinal())).isoformat()
+
+
+class RegisterBuilder:
+    """Creates legal units and their establishments; keeps every SIREN unique."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.picker = CommunePicker()
+        self.health = names.HealthNames(rng)
+        self.sirens: set[str] = set()
+        self.units: list[LegalUnit] = []
+
+    def new_siren(self) -> str:
+        while True:
+            head = ("0" if self.rng.random() < 0.02 else str(self.rng.randint(3, 9))) + "".join(
+                str(self.rng.randint(0, 9)) for _ in range(7)
+            )
+            siren = head + luhn.calc_check_digit(head)
+            if siren not in self.sirens and siren != "356000000":
+                self.sirens.add(siren)
+                return siren
+
+    def add_unit(
+        self,
+        kind: str,
+        name: str,
+        legal_form: str,
+        sites: list[tuple[Commune, str, bool, str | None]],
+        created_from: int,
+        old_closures: bool = True,
+        keep_tranches: bool = False,
+    ) -> LegalUnit:
+        """A legal unit whose first site (commune, NAF, active, tranche) is the siège."""
+        rng = self.rng
+        unit = LegalUnit(self.new_siren(), kind, name, legal_form)
+        unit.keep_accents = rng.random() < 0.2
+        for commune, naf, active, tranche in sites:
+            est = Establishment(unit.siren, commune, naf, active, tranche)
+            est.postcode = rng.choice(commune.postcodes)
+            number = str(rng.randint(1, 180)) if rng.random() < 0.88 else None
+            est.address = (number, rng.choice(names.STREET_TYPES), rng.choice(names.STREET_NAMES))
+            if active:
+                year = max(created_from, 2024 - int(rng.expovariate(1 / 11)))
+                est.created = iso_day(rng, dt.date(year, 1, 1), dt.date(year, 12, 31))
+                est.debut = est.created
+                if (year == 2024 or rng.random() < 0.04) and not keep_tranches:
+                    est.tranche = None  # no 2023 headcount yet
+            else:
+                if old_closures and rng.random() < 0.10:
+                    closed = iso_day(rng, dt.date(1996, 1, 1), dt.date(2007, 12, 31))
+                    est.nomenclature = "NAFRev1"
+                    est.naf = REV1.get(naf, "74.1G")
+                else:
+                    closed = iso_day(rng, dt.date(2008, 1, 1), dt.date(2024, 12, 31))
+                first = max(created_from, int(closed[:4]) - 25)
+                start = rng.randint(min(first, int(closed[:4]) - 1), int(closed[:4]) - 1)
+                est.created = iso_day(rng, dt.date(start, 1, 1), dt.date(start, 12, 31))
+                est.debut = closed
+                if closed < "2024-01-01":
+                    est.tranche = None
+            unit.establishments.append(est)
+        unit.establishments[0].siege = True
+        for seq, est in enumerate(sorted(unit.establishments, key=lambda e: e.created), 1):
+            stem = unit.siren + f"{seq:04d}"
+            est.nic = stem[9:] + luhn.calc_check_digit(stem)
+        self.units.append(unit)
+        return unit
+
+    def sites(
+        self,
+        n: int,
+        naf: str,
+        inside: bool,
+        tranches: dict[str | None, float],
+        unit_active: bool,
+        p_active: float,
+        stay: bool = False,
+    ) -> list[tuple[Commune, str, bool, str | None]]:
+        rng = self.rng
+        siege = self.picker.pick(rng, inside)
+        out = [(siege, naf, unit_active, weighted(rng, tranches))]
+        for _ in range(n - 1):
+            active = unit_active and rng.random() < p_active
+            near = self.picker.pick_near(rng, siege, stay)
+            out.append((near, naf, active, weighted(rng, tranches)))
+        return out
+
+
+def n_sites(rng: random.Random, table: tuple[tuple[int, float], ...]) -> int:
+    return rng.choices([n for n, _ in table], weights=[w for _, w in table])[0]
+
+
+_SITES_ORDINARY = ((1, 68), (2, 18), (3, 7), (4, 3), (5, 1.5), (6, 1), (8, 0.8), (12, 0.5))
+_SITES_CORE = ((1, 85), (2, 12), (3, 3))
+_SITES_REVEALED = ((1, 80), (2, 14), (3, 6))
+ORDINARY_UNITS = 35_250
+CORE_ESTABLISHMENTS = 600
+REVEALED_UNITS = 350
+EXTRA_HEALTH_UNITS = 20
+
+
+def build_register(rng: random.Random) -> RegisterBuilder:
+    """All legal units of the demo slice: groups, core, revealed, other health, ordinary."""
+    b = RegisterBuilder(rng)
+    _groups(b)
+    _core(b)
+    _revealed(b)
+    _ordinary(b)
+    return b
+
+
+def _groups(b: RegisterBuilder) -> None:
+    """Two pharma groups (GE, 5 000+ employees), several big sites in the region, and ETIs."""
+    rng, pick = b.rng, b.picker.pick_in
+    layouts = (
+        ("69387", "5710", [("69", "21.20Z", "51"), ("69", "21.20Z", "42"), ("38", "21.10Z", "41"),
+                           ("01", "21.20Z", "32"), ("69", "72.11Z", "22"), ("63", "46.46Z", "21")]),
+        ("75108", "5599", [("38", "21.10Z", "42"), ("69", "21.20Z", "41"), ("74", "21.20Z", "32"),
+                           ("26", "46.46Z", "21"), ("63", "72.11Z", "12"), ("13", "21.20Z", "32")]),
+    )  # fmt: skip
+    for code, form, plan in layouts:
+        sites = [(b.picker.commune(code), "21.20Z", True, "12")]
+        sites += [(pick(rng, dep), naf, True, tranche) for dep, naf, tranche in plan]
+        sites.append((pick(rng, "42"), "21.20Z", False, None))
+        unit = b.add_unit("group", b.health.core("21.20Z"), form, sites, 1950, keep_tranches=True)
+        unit.forced_tranche = "52"
+        unit.sigle = "".join(w[0] for w in names.fold(unit.name).upper().split())[:4] or None
+    core_naf = {k: v[0] for k, v in CORE_WEIGHTS.items()}
+    siege_t = {"22": 3, "31": 2, "32": 3, "41": 1.5, "42": 0.5}
+    other_t = {"11": 2, "12": 3, "21": 3, "22": 2, "31": 1}
+    for _ in range(12):
+        naf = weighted(rng, core_naf) or "21.20Z"
+        siege = b.picker.pick(rng, rng.random() < 0.9)
+        sites = [(siege, naf, True, weighted(rng, siege_t))]
+        for _ in range(rng.randint(1, 3)):
+            sites.append((b.picker.pick_near(rng, siege), naf, True, weighted(rng, other_t)))
+        form = rng.choice(("5710", "5599"))
+        b.add_unit("core", b.health.core(naf), form, sites, 1960, keep_tranches=True)
+
+
+def _core(b: RegisterBuilder) -> None:
+    """Small and mid-sized companies of the five core codes, until ~600 core establishments."""
+    rng = b.rng
+    core_naf = {k: v[0] for k, v in CORE_WEIGHTS.items()}
+    forms = {"5710": 70, "5499": 20, "5599": 10}
+
+    def count() -> int:
+        return sum(
+            e.naf in CORE_NAF and e.nomenclature == "NAFRev2"
+            for u in b.units
+            for e in u.establishments
+        )
+
+    while count() < CORE_ESTABLISHMENTS:
+        naf = weighted(rng, core_naf) or "21.20Z"
+        active = rng.random() < 0.84
+        sites = b.sites(n_sites(rng, _SITES_CORE), naf, rng.random() < 0.95, _T_CORE, active, 0.75)
+        sites = [
+            (c, weighted(rng, core_naf) or n if i and rng.random() < 0.15 else n, a, t)
+            for i, (c, n, a, t) in enumerate(sites)
+        ]
+        b.add_unit("core", b.health.core(naf), weighted(rng, forms) or "5710", sites, 1965)
+
+
+def _revealed(b: RegisterBuilder) -> None:
+    """Health companies registered under other codes, plus health companies outside the region
+    and closed ones (partner lists mention a few of those too)."""
+    rng = b.rng
+    codes = {k: v[0] for k, v in REVEALED_NAF.items()}
+    plans = (
+        ("revealed", REVEALED_UNITS, True, True),
+        ("health_outside", EXTRA_HEALTH_UNITS, False, True),
+        ("health_closed", EXTRA_HEALTH_UNITS, True, False),
+    )
+    for kind, how_many, inside, active in plans:
+        for _ in range(how_many):
+            naf = weighted(rng, codes) or "62.01Z"
+            n = n_sites(rng, _SITES_REVEALED) if kind == "revealed" else rng.randint(1, 2)
+            sites = b.sites(n, naf, inside, _T_REVEALED, active, 1.0, stay=True)
+            form = "5710" if rng.random() < 0.85 else "5499"
+            b.add_unit(kind, b.health.revealed(), form, sites, 2000, old_closures=False)
+
+
+def _ordinary(b: RegisterBuilder) -> None:
+    rng = b.rng
+    codes = {k: v[0] for k, v in ORDINARY_NAF.items()}
+    for _ in range(ORDINARY_UNITS):
+        naf = weighted(rng, codes) or "68.20B"
+        if naf.startswith("68.20") and rng.random() < 0.7:
+            form = "6540"
+        else:
+            form = rng.choices(("1000", "5710", "5499"), weights=(35, 36, 29))[0]
+        n = 1 if form == "1000" else n_sites(rng, _SITES_ORDINARY)
+        sites = b.sites(n, naf, rng.random() < 0.95, _T_ORDINARY, rng.random() < 0.61, 0.8)
+        if form == "1000":
+            who = names.person(rng)
+            name = names.fold(f"{who[0]} {who[1]}").upper()
+        else:
+            who, name = None, names.ordinary_name(rng, naf)
+        unit = b.add_unit("ordinary", name, form, sites, 1960)
+        unit.person = who
+        if rng.random() < (0.025 if form == "1000" else 0.002):
+            unit.statut = "P"
+
+
+_COMPLEMENTS = ("ZI DES {P}", "ZA DU {P}", "BATIMENT B", "PARC TECHNOLOGIQUE DU {P}", "LE {P}")
+
+
+def _timestamp(rng: random.Random, after: str) -> str:
+    start = min(max(dt.date.fromisoformat(after), dt.date(2017, 1, 1)), STOCK_DAY)
+    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    return f"{iso_day(rng, start, STOCK_DAY)}T{clock}"
+
+
+def _later(rng: random.Random, day: str) -> str:
+    return iso_day(rng, dt.date.fromisoformat(day), max(dt.date.fromisoformat(day), STOCK_DAY))
+
+
+def _establishment_row(
+    rng: random.Random, unit: LegalUnit, est: Establishment
+) -> dict[str, str | None]:
+    hidden = unit.statut == "P"
+    number, street_type, street = est.address
+    tranche = est.tranche
+    periods = 1 if est.active and rng.random() < 0.55 else rng.randint(2, 5)
+    debut = _later(rng, est.created) if est.active and periods > 1 else est.debut
+    complement = None
+    if rng.random() < 0.08:
+        place = names.fold(rng.choice(names.PLACES)).upper()
+        complement = rng.choice(_COMPLEMENTS).format(P=place)
+    address_id = None
+    if number and rng.random() < 0.7:
+        address_id = f"{est.commune.code}_{rng.randint(1, 9999):04d}_{int(number):05d}"
+    enseigne = None
+    if unit.kind == "ordinary" and est.naf[:2] in ("56", "47", "96", "55") and rng.random() < 0.3:
+        enseigne = names.ordinary_name(rng, est.naf)
+    return {
+        "siren": est.siren,
+        "nic": est.nic,
+        "siret": est.siret,
+        "statutDiffusionEtablissement": unit.statut,
+        "dateCreationEtablissement": est.created,
+        "trancheEffectifsEtablissement": tranche,
+        "anneeEffectifsEtablissement": HEADCOUNT_YEAR if tranche and tranche != "NN" else None,
+        "dateDernierTraitementEtablissement": _timestamp(rng, debut),
+        "etablissementSiege": "true" if est.siege else "false",
+        "nombrePeriodesEtablissement": str(periods),
+        "complementAdresseEtablissement": ND if hidden else complement,
+        "numeroVoieEtablissement": ND if hidden else number,
+        "indiceRepetitionEtablissement": ND if hidden else ("B" if rng.random() < 0.02 else None),
+        "typeVoieEtablissement": ND if hidden else street_type,
+        "libelleVoieEtablissement": ND if hidden else street,
+        "codePostalEtablissement": est.postcode,
+        "libelleCommuneEtablissement": names.fold(est.commune.name).upper(),
+        "codeCommuneEtablissement": est.commune.code,
+        "identifiantAdresseEtablissement": ND if hidden else address_id,
+        "dateDebut": debut,
+        "etatAdministratifEtablissement": "A" if est.active else "F",
+        "enseigne1Etablissement": ND if hidden and enseigne else enseigne,
+        "activitePrincipaleEtablissement": est.naf,
+        "nomenclatureActivitePrincipaleEtablissement": est.nomenclature,
+        "caractereEmployeurEtablissement": "O"
+        if est.active and tranche not in (None, "NN")
+        else "N",
+    }
+
+
+def _legal_unit_row(rng: random.Random, unit: LegalUnit) -> dict[str, str | None]:
+    hidden = unit.statut == "P"
+    created = min(e.created for e in unit.establishments)
+    tranche, category, siege, who = unit.tranche(), unit.category(), unit.siege, unit.person
+    if unit.active:
+        periods = rng.randint(1, 4)
+        debut = created if periods == 1 else _later(rng, created)
+    else:
+        periods = rng.randint(2, 5)
+        debut = max(e.debut for e in unit.establishments)
+    first = (ND if hidden else names.fold(who[1]).upper()) if who else None
+    return {
+        "siren": unit.siren,
+        "statutDiffusionUniteLegale": unit.statut,
+        "dateCreationUniteLegale": created,
+        "sigleUniteLegale": unit.sigle,
+        "sexeUniteLegale": (ND if hidden else who[2]) if who else None,
+        "prenom1UniteLegale": first,
+        "prenomUsuelUniteLegale": first,
+        "trancheEffectifsUniteLegale": tranche,
+        "anneeEffectifsUniteLegale": HEADCOUNT_YEAR if tranche and tranche != "NN" else None,
+        "dateDernierTraitementUniteLegale": _timestamp(rng, debut),
+        "nombrePeriodesUniteLegale": str(periods),
+        "categorieEntreprise": category,
+        "anneeCategorieEntreprise": "2022" if category else None,
+        "dateDebut": debut,
+        "etatAdministratifUniteLegale": "A" if unit.active else "C",
+        "nomUniteLegale": (ND if hidden else names.fold(who[0]).upper()) if who else None,
+        "denominationUniteLegale": None if who else unit.denomination,
+        "categorieJuridiqueUniteLegale": unit.legal_form,
+        "activitePrincipaleUniteLegale": siege.naf,
+        "nomenclatureActivitePrincipaleUniteLegale": siege.nomenclature,
+        "nicSiegeUniteLegale": siege.nic,
+        "economieSocialeSolidaireUniteLegale": "N",
+        "societeMissionUniteLegale": "N" if unit.legal_form == "5710" else None,
+    }
+
+
+def _write_table(rows: list[dict[str, str | None]], columns: list[str], path: Path) -> None:
+    """Every column as a pyarrow string, empty -> null, in the official column order."""
+    arrays = [pa.array([row.get(c) or None for row in rows], type=pa.string()) for c in columns]
+    pq.write_table(pa.table(arrays, names=columns), path, compression="zstd")
+
+
+def write_register(
+    rng: random.Random, units: list[LegalUnit], establishments: Path, legal_units: Path
+) -> None:
+    """Write both stock files, sorted by identifier like the INSEE files."""
+    ordered = sorted(units, key=lambda u: u.siren)
+    _write_table([_legal_unit_row(rng, u) for u in ordered], LEGAL_UNIT_COLUMNS, legal_units)
+    pairs = sorted(((e.siret, u, e) for u in units for e in u.establishments), key=lambda t: t[0])
+    rows = [_establishment_row(rng, u, e) for _, u, e in pairs]
+    _write_table(rows, ESTABLISHMENT_COLUMNS, establishments)

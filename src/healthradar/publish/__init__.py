@@ -1,0 +1,37 @@
+"""Publish: render computed results into files. No query runs here.
+
+`publish_bundle` writes, into the build's work folder: the indicators as CSV and Parquet, the
+chapter page and the index (HTML with inline SVG charts), the quality report (CSV + HTML), the
+list of companies to resolve, the JSON API files and the manifest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from healthradar.publish.api_files import write_api_files
+from healthradar.publish.bundle import Bundle
+from healthradar.publish.exports import write_csv, write_parquet
+from healthradar.publish.manifest import write_manifest
+from healthradar.publish.pages import render_chapter, render_index, render_quality
+
+
+def publish_bundle(bundle: Bundle, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for result in bundle.results:
+        write_csv(result.data, out / "indicators" / f"{result.indicator.id}.csv")
+        write_parquet(result.data, out / "indicators" / f"{result.indicator.id}.parquet")
+    write_csv(bundle.quality[bundle.lang], out / "quality.csv")
+    write_csv(bundle.reconciliation, out / "reconciliation.csv")
+    write_csv(bundle.to_resolve, out / "to_resolve.csv")
+    specs = {}
+    chapters = list(dict.fromkeys(r.indicator.chapter for r in bundle.results))
+    for chapter in chapters:
+        specs.update(render_chapter(bundle, chapter, bundle.lang, out))
+    render_quality(bundle, bundle.lang, out)
+    render_index(bundle, bundle.lang, out)
+    write_api_files(bundle, specs, out)
+    write_manifest(bundle, out)
+
+
+__all__ = ["Bundle", "publish_bundle"]

@@ -1,0 +1,96 @@
+"""`healthradar init`: a new barometer folder with a commented config and input templates.
+
+Templates are generated from the contracts, so their headers are always ones the ingest stage
+recognises; the example row shows the expected formats (SIREN as text, decimal comma accepted).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from healthradar.config import CONFIG_FILE, DEFAULT_CORE_NAF
+from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
+
+CONFIG_TEMPLATE = """\
+# healthradar — configuration du baromètre / barometer configuration
+# Chemins relatifs à ce dossier. Paths are relative to this folder.
+
+[project]
+name = "Baromètre santé"
+region = "{region}"        # code région COG (ex. "84", "11") ou "FR" pour la France entière
+vintage = {vintage}        # millésime : année des effectifs et du rapport
+lang = "{lang}"            # langue des pages et messages : "fr" ou "en"
+
+[inputs.register]
+# Fichiers stock SIRENE (INSEE, format v3), parquet ou CSV décompressé.
+establishments = "inputs/register/StockEtablissement_utf8.parquet"
+legal_units = "inputs/register/StockUniteLegale_utf8.parquet"
+
+[inputs.headcounts]
+# Effectif par établissement (SIRET) pour le millésime ; optionnel : supprimer la section.
+path = "inputs/headcounts.csv"
+
+[[inputs.partners]]
+# Une section [[inputs.partners]] par liste partenaire (CSV ou XLSX).
+id = "partenaire1"
+label = "Partenaire 1"
+path = "inputs/partners/partenaire1.csv"
+
+[perimeter]
+# Codes NAF rév. 2 du « cœur » traditionnel (défaut : les cinq codes du baromètre de référence).
+core_naf = [{core}]
+# Bornes des classes de taille d'entreprise : < 250, 250–1999, 2000+.
+size_class_bounds = [250, 2000]
+
+[filieres]
+# Compléments à la table NAF → filière et aux synonymes de libellés partenaires, par exemple :
+# naf = {{ "26.60Z" = "Medtech" }}
+# labels = {{ "silver économie" = "Santé numérique" }}
+"""
+
+REGISTER_README = """\
+# inputs/register
+
+Déposez ici les fichiers stock SIRENE de l'INSEE (format v3, « _utf8 ») :
+`StockEtablissement_utf8.parquet` (ou `.csv`) et `StockUniteLegale_utf8.parquet` (ou `.csv`),
+décompressés. Source : data.gouv.fr, « Base Sirene des entreprises et de leurs établissements ».
+
+Put the INSEE SIRENE stock files here (v3 layout), parquet or unzipped CSV.
+"""
+
+
+def write_template(contract: Contract, path: Path, delimiter: str = ";") -> None:
+    """A template CSV: French canonical headers (first alias) and one example row."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    headers = [col.aliases[0] if col.aliases else col.name for col in contract.columns]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(headers)
+        writer.writerow([col.example for col in contract.columns])
+
+
+def scaffold(
+    project_dir: Path, region: str = "84", vintage: int = 2024, lang: str = "fr"
+) -> list[Path]:
+    project_dir.mkdir(parents=True, exist_ok=True)
+    config = project_dir / CONFIG_FILE
+    if config.exists():
+        raise FileExistsError(f"{config} already exists: not overwritten")
+    core = ", ".join(f'"{c}"' for c in DEFAULT_CORE_NAF)
+    config.write_text(
+        CONFIG_TEMPLATE.format(region=region, vintage=vintage, lang=lang, core=core),
+        encoding="utf-8",
+    )
+    written = [config]
+    register = project_dir / "inputs" / "register"
+    register.mkdir(parents=True, exist_ok=True)
+    (register / "README.md").write_text(REGISTER_README, encoding="utf-8")
+    written.append(register / "README.md")
+    for contract, rel in (
+        (PARTNERS, Path("inputs/partners/partenaire1.csv")),
+        (HEADCOUNTS, Path("inputs/headcounts.csv")),
+    ):
+        write_template(contract, project_dir / rel)
+        written.append(project_dir / rel)
+    return written

@@ -16,7 +16,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from healthradar.classify.filieres import NOT_GIVEN, OTHER
-from healthradar.engine import Warehouse
+from healthradar.engine import Warehouse, quote_literal
 
 UNKNOWN_SIZE = "Non renseignée"
 
@@ -32,10 +32,12 @@ def size_class_labels(bounds: list[int]) -> list[str]:
 
 
 def _size_case(expr: str, bounds: list[int], labels: list[str], order: bool) -> str:
-    parts = [f"WHEN {expr} IS NULL THEN {len(labels) + 1 if order else repr(UNKNOWN_SIZE)}"]
+    parts = [
+        f"WHEN {expr} IS NULL THEN {len(labels) + 1 if order else quote_literal(UNKNOWN_SIZE)}"
+    ]
     for i, bound in enumerate(bounds):
-        parts.append(f"WHEN {expr} < {bound} THEN {i + 1 if order else repr(labels[i])}")
-    last = len(labels) if order else repr(labels[-1])
+        parts.append(f"WHEN {expr} < {bound} THEN {i + 1 if order else quote_literal(labels[i])}")
+    last = len(labels) if order else quote_literal(labels[-1])
     return "CASE " + " ".join(parts) + f" ELSE {last} END"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 
 import duckdb
-from duckdb.sqltypes import BOOLEAN, VARCHAR
 from stdnum.fr import siren, siret
 
 _MACROS = (
@@ -47,6 +46,6 @@ def register_sql_functions(con: duckdb.DuckDBPyConnection) -> None:
     for name, func in (("hr_siren_valid", siren.is_valid), ("hr_siret_valid", siret.is_valid)):
         with contextlib.suppress(Exception):  # not registered yet on this connection
             con.remove_function(name)
-        con.create_function(name, func, [VARCHAR], BOOLEAN, side_effects=False)
+        con.create_function(name, func, ["VARCHAR"], "BOOLEAN", side_effects=False)
     for macro in _MACROS:
         con.execute(macro)

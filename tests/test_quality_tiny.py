@@ -1,0 +1,56 @@
+"""Nothing lost: every row of the tiny inputs has one outcome, issues carry line and column."""
+
+from __future__ import annotations
+
+import csv
+
+from healthradar.pipeline import BuildResult
+
+
+def quality(build: BuildResult) -> list[dict[str, str]]:
+    with (build.out_dir / "quality.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_reconciliation_balances(tiny_build: BuildResult) -> None:
+    recon = {r["file"]: r for r in tiny_build.reconciliation}
+    partners = recon["inputs/partners/cluster.csv"]
+    assert partners["rows_read"] == 10
+    assert (partners["integrated"], partners["merged"], partners["rejected"]) == (6, 2, 2)
+    assert partners["to_resolve"] == 2  # bad checksum (line 7) and no SIREN (line 8)
+    assert all(r["balanced"] for r in recon.values())
+    headcounts = recon["inputs/headcounts.csv"]
+    assert (headcounts["rows_read"], headcounts["rejected"]) == (3, 1)
+
+
+def test_issues_name_file_line_column_and_reason(tiny_build: BuildResult) -> None:
+    found = {
+        (q["line"], q["column"], q["reason"])
+        for q in quality(tiny_build)
+        if q["file"] == "inputs/partners/cluster.csv"
+    }
+    assert found == {
+        ("4", "employees", "number_ignored"),
+        ("5", "siren", "duplicate_merged"),
+        ("6", "*", "row_empty"),
+        ("7", "siren", "siren_checksum"),
+        ("8", "siren", "siren_missing"),
+        ("9", "name", "name_missing"),
+        ("10", "filiere", "filiere_unknown"),
+        ("11", "siren", "duplicate_merged"),
+        ("11", "siren", "siret_as_siren"),
+    }
+
+
+def test_raw_value_is_kept(tiny_build: BuildResult) -> None:
+    q = {(r["line"], r["reason"]): r for r in quality(tiny_build)}
+    assert q[("7", "siren_checksum")]["raw_value"] == "123456789"
+    assert q[("4", "number_ignored")]["raw_value"] == "n.c."
+
+
+def test_to_resolve_lists_unresolved_companies(tiny_build: BuildResult) -> None:
+    with (tiny_build.out_dir / "to_resolve.csv").open(encoding="utf-8") as handle:
+        names = {r["name"]: r for r in csv.DictReader(handle)}
+    assert set(names) == {"Inconnue", "Sans Siren"}
+    assert names["Inconnue"]["siren_given"] == "123456789"
+    assert names["Sans Siren"]["origins"] == "inputs/partners/cluster.csv:8"

@@ -6,11 +6,11 @@ recognises; the example row shows the expected formats (SIREN as text, decimal c
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from healthradar.config import CONFIG_FILE, DEFAULT_CORE_NAF
-from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
+from healthradar.contracts import HEADCOUNTS, PARTNERS
+from healthradar.inputs_doc import template_csv
 
 CONFIG_TEMPLATE = """\
 # healthradar — configuration du baromètre / barometer configuration
@@ -60,16 +60,6 @@ Put the INSEE SIRENE stock files here (v3 layout), parquet or unzipped CSV.
 """
 
 
-def write_template(contract: Contract, path: Path, delimiter: str = ";") -> None:
-    """A template CSV: French canonical headers (first alias) and one example row."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    headers = [col.aliases[0] if col.aliases else col.name for col in contract.columns]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(headers)
-        writer.writerow([col.example for col in contract.columns])
-
-
 def scaffold(
     project_dir: Path, region: str = "84", vintage: int = 2024, lang: str = "fr"
 ) -> list[Path]:
@@ -91,6 +81,8 @@ def scaffold(
         (PARTNERS, Path("inputs/partners/partenaire1.csv")),
         (HEADCOUNTS, Path("inputs/headcounts.csv")),
     ):
-        write_template(contract, project_dir / rel)
-        written.append(project_dir / rel)
+        path = project_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template_csv(contract), encoding="utf-8")
+        written.append(path)
     return written

@@ -95,7 +95,7 @@ LISTS = (
         ("Cosmétique",),
         384,
         12,
-        {"revealed": 1.0, "core": 1.0, "outside": 1.0, "closed": 0.7},
+        {"revealed": 1.2, "core": 1.1, "outside": 1.0, "closed": 0.7},
     ),
     ListSpec(
         "federation",
@@ -109,7 +109,7 @@ LISTS = (
         ("Silver économie", "Nutraceutique"),
         236,
         8,
-        {"revealed": 0.7, "core": 1.8, "outside": 1.0, "closed": 0.8},
+        {"revealed": 0.6, "core": 1.4, "outside": 1.0, "closed": 0.8},
     ),
 )  # fmt: skip
 
@@ -138,16 +138,16 @@ def choose_companies(rng: random.Random, units: list[LegalUnit]) -> list[LegalUn
     core = [u for u in health if u.kind in ("core", "group") and _kind(u) == "core"]
     outside = [u for u in health if u.active and _kind(u) == "outside"]
     closed = [u for u in health if not u.active]
-    chosen = revealed + rng.sample(core, 180) + rng.sample(outside, 10) + rng.sample(closed, 10)
+    chosen = revealed + rng.sample(core, 200) + rng.sample(outside, 10) + rng.sample(closed, 10)
     rng.shuffle(chosen)
     return chosen
 
 
 def _memberships(rng: random.Random, companies: list[LegalUnit]) -> dict[str, list[LegalUnit]]:
-    """Spread companies over the lists: ~38 % of them on two or three lists."""
+    """Spread companies over the lists: ~40 % of them on two or three lists."""
     members: dict[str, list[LegalUnit]] = {spec.id: [] for spec in LISTS}
     for unit in companies:
-        k = rng.choices((1, 2, 3), weights=(62, 28, 10))[0]
+        k = rng.choices((1, 2, 3), weights=(60, 30, 10))[0]
         candidates = list(LISTS)
         for _ in range(k):
             weights = [

@@ -14,6 +14,7 @@ import datetime as dt
 import gzip
 import itertools
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,19 +176,23 @@ class CommunePicker:
         for communes, weights in self.by_dep.values():
             communes.sort(key=lambda c: c.code)
             weights.extend(itertools.accumulate(c.population for c in communes))
-        self.inside = self._pool(sorted(inside_deps))
-        self.outside = self._pool(list(OUTSIDE_DEPARTEMENTS))
+        self.inside = self._pool(sorted(inside_deps), 1.0)
+        self.outside = self._pool(list(OUTSIDE_DEPARTEMENTS), 1.0)
+        # Health companies cluster in cities: weight by population ** 1.4 for them.
+        self.urban = (self._pool(sorted(inside_deps), 1.4), self._pool(OUTSIDE_DEPARTEMENTS, 1.4))
 
-    def _pool(self, deps: list[str]) -> tuple[list[Commune], list[float]]:
+    def _pool(self, deps: Sequence[str], power: float) -> tuple[list[Commune], list[float]]:
         communes = [c for d in deps for c in self.by_dep[d][0]]
-        return communes, list(itertools.accumulate(c.population for c in communes))
+        return communes, list(itertools.accumulate(c.population**power for c in communes))
 
     @staticmethod
     def _draw(rng: random.Random, pool: tuple[list[Commune], list[float]]) -> Commune:
         communes, cumulative = pool
         return communes[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
 
-    def pick(self, rng: random.Random, inside: bool = True) -> Commune:
+    def pick(self, rng: random.Random, inside: bool = True, urban: bool = False) -> Commune:
+        if urban:
+            return self._draw(rng, self.urban[0] if inside else self.urban[1])
         return self._draw(rng, self.inside if inside else self.outside)
 
     def pick_in(self, rng: random.Random, departement: str) -> Commune:
@@ -290,9 +295,10 @@ class RegisterBuilder:
         unit_active: bool,
         p_active: float,
         stay: bool = False,
+        urban: bool = True,
     ) -> list[tuple[Commune, str, bool, str | None]]:
         rng = self.rng
-        siege = self.picker.pick(rng, inside)
+        siege = self.picker.pick(rng, inside, urban)
         out = [(siege, naf, unit_active, weighted(rng, tranches))]
         for _ in range(n - 1):
             active = unit_active and rng.random() < p_active
@@ -305,7 +311,7 @@ def n_sites(rng: random.Random, table: tuple[tuple[int, float], ...]) -> int:
     return rng.choices([n for n, _ in table], weights=[w for _, w in table])[0]
 
 
-_SITES_ORDINARY = ((1, 68), (2, 18), (3, 7), (4, 3), (5, 1.5), (6, 1), (8, 0.8), (12, 0.5))
+_SITES_ORDINARY = ((1, 71), (2, 17), (3, 6), (4, 3), (5, 1.3), (6, 0.9), (8, 0.5), (12, 0.3))
 _SITES_CORE = ((1, 85), (2, 12), (3, 3))
 _SITES_REVEALED = ((1, 80), (2, 14), (3, 6))
 ORDINARY_UNITS = 35_250
@@ -345,7 +351,7 @@ def _groups(b: RegisterBuilder) -> None:
     other_t = {"11": 2, "12": 3, "21": 3, "22": 2, "31": 1}
     for _ in range(12):
         naf = weighted(rng, core_naf) or "21.20Z"
-        siege = b.picker.pick(rng, rng.random() < 0.9)
+        siege = b.picker.pick(rng, rng.random() < 0.9, urban=True)
         sites = [(siege, naf, True, weighted(rng, siege_t))]
         for _ in range(rng.randint(1, 3)):
             sites.append((b.picker.pick_near(rng, siege), naf, True, weighted(rng, other_t)))
@@ -406,7 +412,8 @@ def _ordinary(b: RegisterBuilder) -> None:
         else:
             form = rng.choices(("1000", "5710", "5499"), weights=(35, 36, 29))[0]
         n = 1 if form == "1000" else n_sites(rng, _SITES_ORDINARY)
-        sites = b.sites(n, naf, rng.random() < 0.95, _T_ORDINARY, rng.random() < 0.61, 0.8)
+        inside, active = rng.random() < 0.95, rng.random() < 0.61
+        sites = b.sites(n, naf, inside, _T_ORDINARY, active, 0.8, urban=False)
         if form == "1000":
             who = names.person(rng)
             name = names.fold(f"{who[0]} {who[1]}").upper()

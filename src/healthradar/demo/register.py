@@ -57,6 +57,9 @@ _T_REVEALED |= {"22": 3, "31": 1, "32": 1}
 ND = "[ND]"
 
 
+_LABELS: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class Commune:
     code: str
@@ -66,6 +69,13 @@ class Commune:
     population: int
     postcodes: tuple[str, ...]
     arrondissement: bool
+
+    @property
+    def label(self) -> str:
+        """The commune label of Sirene: upper case, no accents ('SAINT-ETIENNE')."""
+        return _LABELS.get(self.code) or _LABELS.setdefault(
+            self.code, names.fold(self.name).upper()
+        )
 
     @property
     def city(self) -> str:
@@ -232,9 +242,8 @@ class RegisterBuilder:
 
     def new_siren(self) -> str:
         while True:
-            head = ("0" if self.rng.random() < 0.02 else str(self.rng.randint(3, 9))) + "".join(
-                str(self.rng.randint(0, 9)) for _ in range(7)
-            )
+            first = "0" if self.rng.random() < 0.02 else str(self.rng.randint(3, 9))
+            head = f"{first}{self.rng.randrange(10**7):07d}"
             siren = head + luhn.calc_check_digit(head)
             if siren not in self.sirens and siren != "356000000":
                 self.sirens.add(siren)
@@ -430,7 +439,8 @@ _COMPLEMENTS = ("ZI DES {P}", "ZA DU {P}", "BATIMENT B", "PARC TECHNOLOGIQUE DU 
 
 def _timestamp(rng: random.Random, after: str) -> str:
     start = min(max(dt.date.fromisoformat(after), dt.date(2017, 1, 1)), STOCK_DAY)
-    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    seconds = rng.randrange(86400)
+    clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     return f"{iso_day(rng, start, STOCK_DAY)}T{clock}"
 
 
@@ -473,7 +483,7 @@ def _establishment_row(
         "typeVoieEtablissement": ND if hidden else street_type,
         "libelleVoieEtablissement": ND if hidden else street,
         "codePostalEtablissement": est.postcode,
-        "libelleCommuneEtablissement": names.fold(est.commune.name).upper(),
+        "libelleCommuneEtablissement": est.commune.label,
         "codeCommuneEtablissement": est.commune.code,
         "identifiantAdresseEtablissement": ND if hidden else address_id,
         "dateDebut": debut,
@@ -527,8 +537,9 @@ def _legal_unit_row(rng: random.Random, unit: LegalUnit) -> dict[str, str | None
 
 def _write_table(rows: list[dict[str, str | None]], columns: list[str], path: Path) -> None:
     """Every column as a pyarrow string, empty -> null, in the official column order."""
-    arrays = [pa.array([row.get(c) or None for row in rows], type=pa.string()) for c in columns]
-    pq.write_table(pa.table(arrays, names=columns), path, compression="zstd")
+    schema = pa.schema([(c, pa.string()) for c in columns])
+    table = pa.Table.from_pylist([{k: v for k, v in r.items() if v} for r in rows], schema=schema)
+    pq.write_table(table, path, compression="zstd")
 
 
 def write_register(

@@ -10,27 +10,42 @@ communes (COG) and the code lists (NAF, tranches d'effectifs) are real.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import datetime as dt
 import json
 import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stdnum import luhn
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from healthradar.demo.partners import LISTS, Defect, PartnerRow, build_lists, write_lists
+from healthradar.demo.names import (
+    ESTABLISHMENT_COLUMNS,
+    LEGAL_UNIT_COLUMNS,
+    PLACES,
+    fold,
+    ordinary_name,
+)
+from healthradar.demo.partners import (
+    LISTS,
+    Defect,
+    PartnerRow,
+    build_lists,
+    is_core,
+    write_headcounts,
+    write_lists,
+)
 from healthradar.demo.register import (
-    BOUNDS,
-    CORE_NAF,
+    HEADCOUNT_YEAR,
+    ND,
+    STOCK_DAY,
     Establishment,
     LegalUnit,
     build_register,
-    write_register,
+    iso_day,
 )
 
 __all__ = ["NOTE", "Defect", "DemoTruth", "PartnerRow", "generate"]
@@ -97,8 +112,8 @@ def generate(target: Path, seed: int = 2026) -> DemoTruth:
     cities = sorted({e.commune.city for u in units for e in u.establishments if e.in_region})
     lists = build_lists(random.Random(seed + 2), units, cities)
     defects, partner_rows, rows = write_lists(lists, target)
-    hc_defects, hc_rows = _write_headcounts(
-        random.Random(seed + 3), units, builder.new_siren, target / HEADCOUNTS_FILE
+    hc_defects, hc_rows = write_headcounts(
+        random.Random(seed + 3), units, builder.new_siren, target, HEADCOUNTS_FILE, VINTAGE
     )
     rows[HEADCOUNTS_FILE] = hc_rows
     establishments = [e for u in units for e in u.establishments]
@@ -116,8 +131,8 @@ def generate(target: Path, seed: int = 2026) -> DemoTruth:
         establishments=len(establishments),
         legal_units=len(units),
         establishments_in_region=sum(e.in_region for e in establishments),
-        core_establishments=sum(_is_core(e) for e in establishments),
-        core_active_in_region=sum(_is_core(e) and e.active and e.in_region for e in establishments),
+        core_establishments=sum(is_core(e) for e in establishments),
+        core_active_in_region=sum(is_core(e) and e.active and e.in_region for e in establishments),
         revealed_companies=len(revealed),
         revealed_establishments=sum(
             e.active and e.in_region for s in revealed for e in by_siren[s].establishments
@@ -139,70 +154,123 @@ def _write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def _is_core(est: Establishment) -> bool:
-    return est.naf in CORE_NAF and est.nomenclature == "NAFRev2"
+_COMPLEMENTS = ("ZI DES {P}", "ZA DU {P}", "BATIMENT B", "PARC TECHNOLOGIQUE DU {P}", "LE {P}")
 
 
-def _headcount_value(rng: random.Random, est: Establishment) -> str:
-    """A 2024 headcount consistent with the establishment's 2023 tranche; some decimals."""
-    low, high = BOUNDS[est.tranche] if est.tranche else (0, 3)
-    value: float = rng.randint(low, high) if high else rng.choice((0, 1, 1, 2))
-    if value > low and rng.random() < 0.12:
-        value -= 0.5
-    return f"{value:g}"
+def _timestamp(rng: random.Random, after: str) -> str:
+    start = min(max(dt.date.fromisoformat(after), dt.date(2017, 1, 1)), STOCK_DAY)
+    seconds = rng.randrange(86400)
+    clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return f"{iso_day(rng, start, STOCK_DAY)}T{clock}"
 
 
-def _write_headcounts(
-    rng: random.Random, units: list[LegalUnit], new_siren: Callable[[], str], path: Path
-) -> tuple[list[Defect], int]:
-    """One row for ~70 % of active core and revealed establishments in the region, plus defects."""
-    eligible = sorted(
-        (
-            e
-            for u in units
-            for e in u.establishments
-            if e.active and e.in_region and (_is_core(e) or u.kind == "revealed")
-        ),
-        key=lambda e: e.siret,
-    )
-    chosen = rng.sample(eligible, round(0.7 * len(eligible)))
-    picked = {e.siret for e in chosen}
-    spare = [e for e in eligible if e.siret not in picked]
-    rows: list[tuple[list[str], tuple[str, str, str] | None]] = [
-        ([e.siret, _headcount_value(rng, e), VINTAGE], None) for e in chosen
-    ]
-    for est in spare[:5]:
-        pos = rng.randrange(14)
-        digit = rng.choice([d for d in "0123456789" if d != est.siret[pos]])
-        bad = est.siret[:pos] + digit + est.siret[pos + 1 :]
-        rows.append(([bad, _headcount_value(rng, est), VINTAGE], ("siret", bad, "siret_invalid")))
-    for est, raw in zip(spare[5:8], ("n.c.", "", "abc"), strict=True):
-        rows.append(([est.siret, raw, VINTAGE], ("headcount", raw, "number_invalid")))
-    for est, raw in zip(spare[8:10], ("-3", "-12.5"), strict=True):
-        rows.append(([est.siret, raw, VINTAGE], ("headcount", raw, "number_negative")))
-    for est in spare[10:12]:
-        rows.append(
-            ([est.siret, _headcount_value(rng, est), "2023"], ("year", "2023", "year_mismatch"))
-        )
-    for _ in range(4):
-        stem = new_siren() + "0001"  # a SIREN the register does not hold
-        siret = stem + luhn.calc_check_digit(stem)
-        value = str(rng.randint(1, 40))
-        rows.append(([siret, value, VINTAGE], ("siret", siret, "siret_not_in_register")))
-    rng.shuffle(rows)
-    for original, _ in rng.sample([r for r in rows if r[1] is None], 3):
-        at = rng.randint(rows.index((original, None)) + 1, len(rows))
-        rows.insert(at, (list(original), ("siret", original[0], "duplicate")))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(["siret", "effectif_salarie", "annee"])
-    defects = []
-    for line, (cells, defect) in enumerate(rows, start=2):
-        writer.writerow(cells)
-        if defect:
-            defects.append(Defect(HEADCOUNTS_FILE, line, *defect))
-    _write(path, buffer.getvalue())
-    return defects, len(rows)
+def _later(rng: random.Random, day: str) -> str:
+    return iso_day(rng, dt.date.fromisoformat(day), max(dt.date.fromisoformat(day), STOCK_DAY))
+
+
+def _establishment_row(
+    rng: random.Random, unit: LegalUnit, est: Establishment
+) -> dict[str, str | None]:
+    hidden = unit.statut == "P"
+    number, street_type, street = est.address
+    tranche = est.tranche
+    periods = 1 if est.active and rng.random() < 0.55 else rng.randint(2, 5)
+    debut = _later(rng, est.created) if est.active and periods > 1 else est.debut
+    complement = None
+    if rng.random() < 0.08:
+        place = fold(rng.choice(PLACES)).upper()
+        complement = rng.choice(_COMPLEMENTS).format(P=place)
+    address_id = None
+    if number and rng.random() < 0.7:
+        address_id = f"{est.commune.code}_{rng.randint(1, 9999):04d}_{int(number):05d}"
+    enseigne = None
+    if unit.kind == "ordinary" and est.naf[:2] in ("56", "47", "96", "55") and rng.random() < 0.3:
+        enseigne = ordinary_name(rng, est.naf)
+    return {
+        "siren": est.siren,
+        "nic": est.nic,
+        "siret": est.siret,
+        "statutDiffusionEtablissement": unit.statut,
+        "dateCreationEtablissement": est.created,
+        "trancheEffectifsEtablissement": tranche,
+        "anneeEffectifsEtablissement": HEADCOUNT_YEAR if tranche and tranche != "NN" else None,
+        "dateDernierTraitementEtablissement": _timestamp(rng, debut),
+        "etablissementSiege": "true" if est.siege else "false",
+        "nombrePeriodesEtablissement": str(periods),
+        "complementAdresseEtablissement": ND if hidden else complement,
+        "numeroVoieEtablissement": ND if hidden else number,
+        "indiceRepetitionEtablissement": ND if hidden else ("B" if rng.random() < 0.02 else None),
+        "typeVoieEtablissement": ND if hidden else street_type,
+        "libelleVoieEtablissement": ND if hidden else street,
+        "codePostalEtablissement": est.postcode,
+        "libelleCommuneEtablissement": est.commune.label,
+        "codeCommuneEtablissement": est.commune.code,
+        "identifiantAdresseEtablissement": ND if hidden else address_id,
+        "dateDebut": debut,
+        "etatAdministratifEtablissement": "A" if est.active else "F",
+        "enseigne1Etablissement": ND if hidden and enseigne else enseigne,
+        "activitePrincipaleEtablissement": est.naf,
+        "nomenclatureActivitePrincipaleEtablissement": est.nomenclature,
+        "caractereEmployeurEtablissement": "O"
+        if est.active and tranche not in (None, "NN")
+        else "N",
+    }
+
+
+def _legal_unit_row(rng: random.Random, unit: LegalUnit) -> dict[str, str | None]:
+    hidden = unit.statut == "P"
+    created = min(e.created for e in unit.establishments)
+    tranche, category, siege, who = unit.tranche(), unit.category(), unit.siege, unit.person
+    if unit.active:
+        periods = rng.randint(1, 4)
+        debut = created if periods == 1 else _later(rng, created)
+    else:
+        periods = rng.randint(2, 5)
+        debut = max(e.debut for e in unit.establishments)
+    first = (ND if hidden else fold(who[1]).upper()) if who else None
+    return {
+        "siren": unit.siren,
+        "statutDiffusionUniteLegale": unit.statut,
+        "dateCreationUniteLegale": created,
+        "sigleUniteLegale": unit.sigle,
+        "sexeUniteLegale": (ND if hidden else who[2]) if who else None,
+        "prenom1UniteLegale": first,
+        "prenomUsuelUniteLegale": first,
+        "trancheEffectifsUniteLegale": tranche,
+        "anneeEffectifsUniteLegale": HEADCOUNT_YEAR if tranche and tranche != "NN" else None,
+        "dateDernierTraitementUniteLegale": _timestamp(rng, debut),
+        "nombrePeriodesUniteLegale": str(periods),
+        "categorieEntreprise": category,
+        "anneeCategorieEntreprise": "2022" if category else None,
+        "dateDebut": debut,
+        "etatAdministratifUniteLegale": "A" if unit.active else "C",
+        "nomUniteLegale": (ND if hidden else fold(who[0]).upper()) if who else None,
+        "denominationUniteLegale": None if who else unit.denomination,
+        "categorieJuridiqueUniteLegale": unit.legal_form,
+        "activitePrincipaleUniteLegale": siege.naf,
+        "nomenclatureActivitePrincipaleUniteLegale": siege.nomenclature,
+        "nicSiegeUniteLegale": siege.nic,
+        "economieSocialeSolidaireUniteLegale": "N",
+        "societeMissionUniteLegale": "N" if unit.legal_form == "5710" else None,
+    }
+
+
+def _write_table(rows: list[dict[str, str | None]], columns: list[str], path: Path) -> None:
+    """Every column as a pyarrow string, empty -> null, in the official column order."""
+    schema = pa.schema([(c, pa.string()) for c in columns])
+    table = pa.Table.from_pylist([{k: v for k, v in r.items() if v} for r in rows], schema=schema)
+    pq.write_table(table, path, compression="zstd")
+
+
+def write_register(
+    rng: random.Random, units: list[LegalUnit], establishments: Path, legal_units: Path
+) -> None:
+    """Write both stock files, sorted by identifier like the INSEE files."""
+    ordered = sorted(units, key=lambda u: u.siren)
+    _write_table([_legal_unit_row(rng, u) for u in ordered], LEGAL_UNIT_COLUMNS, legal_units)
+    pairs = sorted(((e.siret, u, e) for u in units for e in u.establishments), key=lambda t: t[0])
+    rows = [_establishment_row(rng, u, e) for _, u, e in pairs]
+    _write_table(rows, ESTABLISHMENT_COLUMNS, establishments)
 
 
 def _config_text() -> str:

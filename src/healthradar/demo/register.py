@@ -16,17 +16,12 @@ import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from stdnum import luhn
 
 from healthradar.demo import names
 from healthradar.demo.names import (
     CORE_WEIGHTS,
-    ESTABLISHMENT_COLUMNS,
-    LEGAL_UNIT_COLUMNS,
     ORDINARY_NAF,
     REV1,
     REVEALED_NAF,
@@ -432,122 +427,3 @@ def _ordinary(b: RegisterBuilder) -> None:
         unit.person = who
         if rng.random() < (0.025 if form == "1000" else 0.002):
             unit.statut = "P"
-
-
-_COMPLEMENTS = ("ZI DES {P}", "ZA DU {P}", "BATIMENT B", "PARC TECHNOLOGIQUE DU {P}", "LE {P}")
-
-
-def _timestamp(rng: random.Random, after: str) -> str:
-    start = min(max(dt.date.fromisoformat(after), dt.date(2017, 1, 1)), STOCK_DAY)
-    seconds = rng.randrange(86400)
-    clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-    return f"{iso_day(rng, start, STOCK_DAY)}T{clock}"
-
-
-def _later(rng: random.Random, day: str) -> str:
-    return iso_day(rng, dt.date.fromisoformat(day), max(dt.date.fromisoformat(day), STOCK_DAY))
-
-
-def _establishment_row(
-    rng: random.Random, unit: LegalUnit, est: Establishment
-) -> dict[str, str | None]:
-    hidden = unit.statut == "P"
-    number, street_type, street = est.address
-    tranche = est.tranche
-    periods = 1 if est.active and rng.random() < 0.55 else rng.randint(2, 5)
-    debut = _later(rng, est.created) if est.active and periods > 1 else est.debut
-    complement = None
-    if rng.random() < 0.08:
-        place = names.fold(rng.choice(names.PLACES)).upper()
-        complement = rng.choice(_COMPLEMENTS).format(P=place)
-    address_id = None
-    if number and rng.random() < 0.7:
-        address_id = f"{est.commune.code}_{rng.randint(1, 9999):04d}_{int(number):05d}"
-    enseigne = None
-    if unit.kind == "ordinary" and est.naf[:2] in ("56", "47", "96", "55") and rng.random() < 0.3:
-        enseigne = names.ordinary_name(rng, est.naf)
-    return {
-        "siren": est.siren,
-        "nic": est.nic,
-        "siret": est.siret,
-        "statutDiffusionEtablissement": unit.statut,
-        "dateCreationEtablissement": est.created,
-        "trancheEffectifsEtablissement": tranche,
-        "anneeEffectifsEtablissement": HEADCOUNT_YEAR if tranche and tranche != "NN" else None,
-        "dateDernierTraitementEtablissement": _timestamp(rng, debut),
-        "etablissementSiege": "true" if est.siege else "false",
-        "nombrePeriodesEtablissement": str(periods),
-        "complementAdresseEtablissement": ND if hidden else complement,
-        "numeroVoieEtablissement": ND if hidden else number,
-        "indiceRepetitionEtablissement": ND if hidden else ("B" if rng.random() < 0.02 else None),
-        "typeVoieEtablissement": ND if hidden else street_type,
-        "libelleVoieEtablissement": ND if hidden else street,
-        "codePostalEtablissement": est.postcode,
-        "libelleCommuneEtablissement": est.commune.label,
-        "codeCommuneEtablissement": est.commune.code,
-        "identifiantAdresseEtablissement": ND if hidden else address_id,
-        "dateDebut": debut,
-        "etatAdministratifEtablissement": "A" if est.active else "F",
-        "enseigne1Etablissement": ND if hidden and enseigne else enseigne,
-        "activitePrincipaleEtablissement": est.naf,
-        "nomenclatureActivitePrincipaleEtablissement": est.nomenclature,
-        "caractereEmployeurEtablissement": "O"
-        if est.active and tranche not in (None, "NN")
-        else "N",
-    }
-
-
-def _legal_unit_row(rng: random.Random, unit: LegalUnit) -> dict[str, str | None]:
-    hidden = unit.statut == "P"
-    created = min(e.created for e in unit.establishments)
-    tranche, category, siege, who = unit.tranche(), unit.category(), unit.siege, unit.person
-    if unit.active:
-        periods = rng.randint(1, 4)
-        debut = created if periods == 1 else _later(rng, created)
-    else:
-        periods = rng.randint(2, 5)
-        debut = max(e.debut for e in unit.establishments)
-    first = (ND if hidden else names.fold(who[1]).upper()) if who else None
-    return {
-        "siren": unit.siren,
-        "statutDiffusionUniteLegale": unit.statut,
-        "dateCreationUniteLegale": created,
-        "sigleUniteLegale": unit.sigle,
-        "sexeUniteLegale": (ND if hidden else who[2]) if who else None,
-        "prenom1UniteLegale": first,
-        "prenomUsuelUniteLegale": first,
-        "trancheEffectifsUniteLegale": tranche,
-        "anneeEffectifsUniteLegale": HEADCOUNT_YEAR if tranche and tranche != "NN" else None,
-        "dateDernierTraitementUniteLegale": _timestamp(rng, debut),
-        "nombrePeriodesUniteLegale": str(periods),
-        "categorieEntreprise": category,
-        "anneeCategorieEntreprise": "2022" if category else None,
-        "dateDebut": debut,
-        "etatAdministratifUniteLegale": "A" if unit.active else "C",
-        "nomUniteLegale": (ND if hidden else names.fold(who[0]).upper()) if who else None,
-        "denominationUniteLegale": None if who else unit.denomination,
-        "categorieJuridiqueUniteLegale": unit.legal_form,
-        "activitePrincipaleUniteLegale": siege.naf,
-        "nomenclatureActivitePrincipaleUniteLegale": siege.nomenclature,
-        "nicSiegeUniteLegale": siege.nic,
-        "economieSocialeSolidaireUniteLegale": "N",
-        "societeMissionUniteLegale": "N" if unit.legal_form == "5710" else None,
-    }
-
-
-def _write_table(rows: list[dict[str, str | None]], columns: list[str], path: Path) -> None:
-    """Every column as a pyarrow string, empty -> null, in the official column order."""
-    schema = pa.schema([(c, pa.string()) for c in columns])
-    table = pa.Table.from_pylist([{k: v for k, v in r.items() if v} for r in rows], schema=schema)
-    pq.write_table(table, path, compression="zstd")
-
-
-def write_register(
-    rng: random.Random, units: list[LegalUnit], establishments: Path, legal_units: Path
-) -> None:
-    """Write both stock files, sorted by identifier like the INSEE files."""
-    ordered = sorted(units, key=lambda u: u.siren)
-    _write_table([_legal_unit_row(rng, u) for u in ordered], LEGAL_UNIT_COLUMNS, legal_units)
-    pairs = sorted(((e.siret, u, e) for u in units for e in u.establishments), key=lambda t: t[0])
-    rows = [_establishment_row(rng, u, e) for _, u, e in pairs]
-    _write_table(rows, ESTABLISHMENT_COLUMNS, establishments)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import socket
 
 import pytest
-from pytest_socket import SocketBlockedError
+from pytest_socket import SocketConnectBlockedError
 
 
 def test_outbound_sockets_are_refused() -> None:
     # 127.0.0.2 is loopback (harmless if the guard were missing: connection refused) but not in
     # the allow-list, so the guard must block it before any packet is sent.
-    with pytest.raises(SocketBlockedError):
+    with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("127.0.0.2", 9), timeout=1)
 
 

@@ -28,4 +28,7 @@ def test_duckdb_never_autoloads_extensions(tmp_path) -> None:
         )
     finally:
         con.close()
-    assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    assert settings == {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }

@@ -220,7 +220,8 @@ def _establishment_row(
 def _legal_unit_row(rng: random.Random, unit: LegalUnit) -> dict[str, str | None]:
     hidden = unit.statut == "P"
     created = min(e.created for e in unit.establishments)
-    tranche, category, siege, who = unit.tranche(), unit.category(), unit.siege, unit.person
+    tranche, siege, who = unit.tranche(), unit.siege, unit.person
+    category = unit.category(tranche)
     if unit.active:
         periods = rng.randint(1, 4)
         debut = created if periods == 1 else _later(rng, created)

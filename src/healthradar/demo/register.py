@@ -14,8 +14,9 @@ import datetime as dt
 import gzip
 import itertools
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from stdnum import luhn
 
@@ -31,8 +32,8 @@ from healthradar.reference import DATA_DIR, region_departements
 REGION = "84"
 OUTSIDE_DEPARTEMENTS = ("75", "13", "31", "33", "2A", "44", "67", "59", "35")
 CORE_NAF = ("21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z")
-TRANCHES = ("NN", "00", "01", "02", "03", "11", "12", "21", "22", "31", "32", "41", "42", "51")
-TRANCHES += ("52", "53")
+TRANCHES = ("NN", "00", "01", "02", "03", "11", "12", "21", "22", "31", "32", "41", "42", "51",
+            "52", "53")  # fmt: skip
 BOUNDS: dict[str, tuple[int, int]] = {
     "NN": (0, 0), "00": (0, 0), "01": (1, 2), "02": (3, 5), "03": (6, 9), "11": (10, 19),
     "12": (20, 49), "21": (50, 99), "22": (100, 199), "31": (200, 249), "32": (250, 499),
@@ -42,17 +43,23 @@ BOUNDS: dict[str, tuple[int, int]] = {
 STOCK_DAY = dt.date(2025, 1, 31)
 HEADCOUNT_YEAR = "2023"
 
-_T_ORDINARY = {None: 33, "NN": 22, "00": 7, "01": 16, "02": 9, "03": 6, "11": 4, "12": 2}
-_T_ORDINARY |= {"21": 0.6, "22": 0.3, "31": 0.05, "32": 0.05}
-_T_CORE = {None: 4, "NN": 4, "00": 2, "01": 8, "02": 10, "03": 11, "11": 17, "12": 19, "21": 12}
-_T_CORE |= {"22": 8, "31": 3, "32": 3, "41": 1.5, "42": 0.5}
-_T_REVEALED = {None: 3, "NN": 4, "01": 10, "02": 16, "03": 18, "11": 20, "12": 17, "21": 7}
-_T_REVEALED |= {"22": 3, "31": 1, "32": 1}
+# Weights of the tranche d'effectifs codes (None = not filled) by kind of company.
+_T_ORDINARY: Mapping[str | None, float] = {
+    None: 33, "NN": 22, "00": 7, "01": 16, "02": 9, "03": 6, "11": 4, "12": 2, "21": 0.6,
+    "22": 0.3, "31": 0.05, "32": 0.05,
+}  # fmt: skip
+_T_CORE: Mapping[str | None, float] = {
+    None: 4, "NN": 4, "00": 2, "01": 8, "02": 10, "03": 11, "11": 17, "12": 19, "21": 12,
+    "22": 8, "31": 3, "32": 3, "41": 1.5, "42": 0.5,
+}  # fmt: skip
+_T_REVEALED: Mapping[str | None, float] = {
+    None: 3, "NN": 4, "01": 10, "02": 16, "03": 18, "11": 20, "12": 17, "21": 7, "22": 3,
+    "31": 1, "32": 1,
+}  # fmt: skip
 
 ND = "[ND]"
-
-
 _LABELS: dict[str, str] = {}
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -143,10 +150,11 @@ class LegalUnit:
         )
         return TRANCHES[max(largest, by_sum if total > 0 else largest)]
 
-    def category(self) -> str | None:
+    def category(self, tranche: str | None) -> str | None:
+        """PME / ETI / GE from the unit's tranche (as returned by `tranche()`)."""
         if not self.active:
             return None
-        index = TRANCHES.index(self.tranche() or "NN")
+        index = TRANCHES.index(tranche or "NN")
         if index >= TRANCHES.index("52"):
             return "GE"
         return "ETI" if index >= TRANCHES.index("32") else "PME"

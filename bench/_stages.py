@@ -46,8 +46,8 @@ CORE_NAF = ("21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z")
 
 
 def _rss_mb() -> float:
-    # Linux: ru_maxrss is in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set size of this process so far, in MB (10^6 bytes; ru_maxrss is KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
 
 
 def _lit(value: str) -> str:

@@ -96,8 +96,9 @@ Templates: [`docs/templates/StockEtablissement.csv`](templates/StockEtablissemen
   (default {", ".join(f"`{c}`" for c in DEFAULT_CORE_NAF)}).
 - **Revealed**: active establishments of the scope, not core, whose company (SIREN) is listed by
   a partner and active in the register.
-- **Jobs**: the headcounts input when it has the establishment's SIRET, otherwise the register's
-  tranche d'effectifs as low / central / high (`src/healthradar/reference/data/tranches_effectifs.csv`).
+- **Jobs**: the headcounts input when it has the establishment's SIRET, otherwise the
+  register's tranche d'effectifs as low / central / high
+  (`src/healthradar/reference/data/tranches_effectifs.csv`).
 - **Filière**: NAF → filière map for the core (`DEFAULT_NAF_FILIERES` in `config.py`,
   extended by `[filieres] naf`), partners' labels normalised through a synonym table for revealed
   companies (`classify/filieres.py`, extended by `[filieres] labels`).

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -256,7 +257,7 @@ def _legal_unit_row(rng: random.Random, unit: LegalUnit) -> dict[str, str | None
     }
 
 
-def _write_table(rows: list[dict[str, str | None]], columns: list[str], path: Path) -> None:
+def _write_table(rows: list[dict[str, str | None]], columns: Sequence[str], path: Path) -> None:
     """Every column as a pyarrow string, empty -> null, in the official column order."""
     schema = pa.schema([(c, pa.string()) for c in columns])
     table = pa.Table.from_pylist([{k: v for k, v in r.items() if v} for r in rows], schema=schema)

@@ -85,6 +85,10 @@ class Commune:
         return self.name.split(" ")[0] if self.arrondissement else self.name
 
 
+# One site of a new legal unit: (commune, NAF code, active?, tranche d'effectifs).
+Site = tuple[Commune, str, bool, str | None]
+
+
 @dataclass
 class Establishment:
     siren: str
@@ -224,9 +228,10 @@ class CommunePicker:
         return self.pick(rng, inside if stay or roll < 0.96 else not inside)
 
 
-def weighted(rng: random.Random, table: dict[str, float] | dict[str | None, float]) -> str | None:
+def weighted(rng: random.Random, table: Mapping[K, float]) -> K:
+    """One key of ``table`` drawn with the weights it maps to."""
     keys = list(table)
-    return rng.choices(keys, weights=[table[k] for k in keys])[0]  # type: ignore[index]
+    return rng.choices(keys, weights=[table[k] for k in keys])[0]
 
 
 def iso_day(rng: random.Random, first: dt.date, last: dt.date) -> str:
@@ -257,7 +262,7 @@ class RegisterBuilder:
         kind: str,
         name: str,
         legal_form: str,
-        sites: list[tuple[Commune, str, bool, str | None]],
+        sites: Sequence[Site],
         created_from: int,
         old_closures: bool = True,
         keep_tranches: bool = False,
@@ -308,7 +313,7 @@ class RegisterBuilder:
         p_active: float,
         stay: bool = False,
         urban: bool = True,
-    ) -> list[tuple[Commune, str, bool, str | None]]:
+    ) -> list[Site]:
         rng = self.rng
         siege = self.picker.pick(rng, inside, urban)
         out = [(siege, naf, unit_active, weighted(rng, tranches))]

@@ -56,7 +56,7 @@ def _lit(value: str) -> str:
 
 def baseline_sql(parquet: str) -> str:
     """The chapter's core aggregate, written by hand: NAF × département × tranche."""
-    values = ", ".join(f"({_lit(k)}, {v})" for k, v in TRANCHE_CENTRAL.items())
+    values = ", ".join(f"({_lit(k)}, {v}::DOUBLE)" for k, v in TRANCHE_CENTRAL.items())
     core = ", ".join(_lit(c) for c in CORE_NAF)
     return f"""
     WITH tranches(code, central) AS (VALUES {values}),
@@ -105,15 +105,13 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
     counts, results = run_stages(plan, wh, stages)
     total = time.perf_counter() - start
     rss_peak = _rss_mb()
-    perimeter = wh.count("perimeter")
+    # fetchall() everywhere: duckdb 2 refuses new work while a result is only partly fetched.
+    perimeter = wh.con.execute("SELECT count(*) FROM perimeter").fetchall()[0][0]
     by_perimeter = {
-        r["perimetre"]: r
-        for r in wh.con.execute(
-            "SELECT perimetre, count(*) AS establishments, sum(jobs) AS jobs "
-            "FROM perimeter GROUP BY perimetre"
-        )
-        .to_arrow_table()
-        .to_pylist()
+        str(name): {"establishments": int(n), "jobs": float(jobs or 0)}
+        for name, n, jobs in wh.con.execute(
+            "SELECT perimetre, count(*), sum(jobs) FROM perimeter GROUP BY perimetre"
+        ).fetchall()
     }
     totals = next(r for r in results if r.indicator.id == "emploi.totals").data.to_pylist()
     wh.con.close()

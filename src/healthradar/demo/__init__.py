@@ -107,7 +107,7 @@ def generate(target: Path, seed: int = 2026) -> DemoTruth:
     (target / "inputs" / "register").mkdir(parents=True, exist_ok=True)
     builder = build_register(random.Random(seed))
     units = builder.units
-    write_register(
+    _write_register(
         random.Random(seed + 1), units, target / ESTABLISHMENTS_FILE, target / LEGAL_UNITS_FILE
     )
     cities = sorted({e.commune.city for u in units for e in u.establishments if e.in_region})
@@ -155,6 +155,8 @@ def _write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+# --- The two SIRENE stock files -------------------------------------------------------------
+
 _COMPLEMENTS = ("ZI DES {P}", "ZA DU {P}", "BATIMENT B", "PARC TECHNOLOGIQUE DU {P}", "LE {P}")
 
 
@@ -175,6 +177,7 @@ def _establishment_row(
     hidden = unit.statut == "P"
     number, street_type, street = est.address
     tranche = est.tranche
+    employer = est.active and tranche not in (None, "NN")
     periods = 1 if est.active and rng.random() < 0.55 else rng.randint(2, 5)
     debut = _later(rng, est.created) if est.active and periods > 1 else est.debut
     complement = None
@@ -212,9 +215,7 @@ def _establishment_row(
         "enseigne1Etablissement": ND if hidden and enseigne else enseigne,
         "activitePrincipaleEtablissement": est.naf,
         "nomenclatureActivitePrincipaleEtablissement": est.nomenclature,
-        "caractereEmployeurEtablissement": "O"
-        if est.active and tranche not in (None, "NN")
-        else "N",
+        "caractereEmployeurEtablissement": "O" if employer else "N",
     }
 
 
@@ -264,7 +265,7 @@ def _write_table(rows: list[dict[str, str | None]], columns: Sequence[str], path
     pq.write_table(table, path, compression="zstd")
 
 
-def write_register(
+def _write_register(
     rng: random.Random, units: list[LegalUnit], establishments: Path, legal_units: Path
 ) -> None:
     """Write both stock files, sorted by identifier like the INSEE files."""
@@ -273,6 +274,9 @@ def write_register(
     pairs = sorted(((e.siret, u, e) for u in units for e in u.establishments), key=lambda t: t[0])
     rows = [_establishment_row(rng, u, e) for _, u, e in pairs]
     _write_table(rows, ESTABLISHMENT_COLUMNS, establishments)
+
+
+# --- healthradar.toml and README ----------------------------------------------------------------
 
 
 def _config_text() -> str:

@@ -1,10 +1,12 @@
-"""The demo's partner lists (CSV in cp1252, XLSX, CSV in UTF-8 with BOM) with realistic mess.
+"""The demo's user-supplied inputs, with realistic mess: three partner lists and a headcounts file.
 
-Each list names companies of the synthetic register the way partners really write them: name
-variants, missing or wrong SIRENs, SIRETs in the SIREN column, their own filière labels, empty
-rows, duplicates within and across lists. Every injected defect is recorded as a `Defect` with the
-file, the physical line (header = line 1; XLSX row numbers likewise) and the raw cell, and every
-row keeps the true SIREN of the company it names, so that later stages can be scored.
+Each partner list (CSV in cp1252, XLSX, CSV in UTF-8 with BOM) names companies of the synthetic
+register the way partners really write them: name variants, missing or wrong SIRENs, SIRETs in
+the SIREN column, their own filière labels, empty rows, duplicates within and across lists. The
+headcounts file gets invalid SIRETs, bad numbers, duplicates and a wrong year. Every injected
+defect is recorded as a `Defect` with the file, the physical line (header = line 1; XLSX rows
+likewise) and the raw cell; every partner row keeps the true SIREN of the company it names, so
+that later stages can be scored.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ LISTS = (
         ("Cosmétique",),
         384,
         12,
-        {"revealed": 1.2, "core": 1.1, "outside": 1.0, "closed": 0.7},
+        {"revealed": 1.5, "core": 1.4, "outside": 1.0, "closed": 0.7},
     ),
     ListSpec(
         "federation",
@@ -140,16 +142,16 @@ def choose_companies(rng: random.Random, units: list[LegalUnit]) -> list[LegalUn
     core = [u for u in health if u.kind in ("core", "group") and _kind(u) == "core"]
     outside = [u for u in health if u.active and _kind(u) == "outside"]
     closed = [u for u in health if not u.active]
-    chosen = revealed + rng.sample(core, 200) + rng.sample(outside, 10) + rng.sample(closed, 10)
+    chosen = revealed + rng.sample(core, 215) + rng.sample(outside, 10) + rng.sample(closed, 10)
     rng.shuffle(chosen)
     return chosen
 
 
 def _memberships(rng: random.Random, companies: list[LegalUnit]) -> dict[str, list[LegalUnit]]:
-    """Spread companies over the lists: ~40 % of them on two or three lists."""
+    """Spread companies over the lists: ~36 % of them on two or three lists."""
     members: dict[str, list[LegalUnit]] = {spec.id: [] for spec in LISTS}
     for unit in companies:
-        k = rng.choices((1, 2, 3), weights=(60, 30, 10))[0]
+        k = rng.choices((1, 2, 3), weights=(64, 27, 9))[0]
         candidates = list(LISTS)
         for _ in range(k):
             weights = [
@@ -358,6 +360,7 @@ def write_lists(
 
 
 def is_core(est: Establishment) -> bool:
+    """An establishment under one of the five core codes (NAF rév. 2 only)."""
     return est.naf in CORE_NAF and est.nomenclature == "NAFRev2"
 
 

@@ -308,7 +308,7 @@ class RegisterBuilder:
         n: int,
         naf: str,
         inside: bool,
-        tranches: dict[str | None, float],
+        tranches: Mapping[str | None, float],
         unit_active: bool,
         p_active: float,
         stay: bool = False,
@@ -316,7 +316,7 @@ class RegisterBuilder:
     ) -> list[Site]:
         rng = self.rng
         siege = self.picker.pick(rng, inside, urban)
-        out = [(siege, naf, unit_active, weighted(rng, tranches))]
+        out: list[Site] = [(siege, naf, unit_active, weighted(rng, tranches))]
         for _ in range(n - 1):
             active = unit_active and rng.random() < p_active
             near = self.picker.pick_near(rng, siege, stay)
@@ -353,11 +353,11 @@ def _groups(b: RegisterBuilder) -> None:
     layouts = (
         ("69387", "5710", [("69", "21.20Z", "51"), ("69", "21.20Z", "42"), ("38", "21.10Z", "41"),
                            ("01", "21.20Z", "32"), ("69", "72.11Z", "22"), ("63", "46.46Z", "21")]),
-        ("75108", "5599", [("38", "21.10Z", "42"), ("69", "21.20Z", "41"), ("74", "21.20Z", "32"),
+        ("75108", "5599", [("38", "21.10Z", "51"), ("69", "21.20Z", "41"), ("74", "21.20Z", "32"),
                            ("26", "46.46Z", "21"), ("63", "72.11Z", "12"), ("13", "21.20Z", "32")]),
     )  # fmt: skip
     for code, form, plan in layouts:
-        sites = [(b.picker.commune(code), "21.20Z", True, "12")]
+        sites: list[Site] = [(b.picker.commune(code), "21.20Z", True, "12")]
         sites += [(pick(rng, dep), naf, True, tranche) for dep, naf, tranche in plan]
         sites.append((pick(rng, "42"), "21.20Z", False, None))
         unit = b.add_unit("group", b.health.core("21.20Z"), form, sites, 1950, keep_tranches=True)
@@ -367,7 +367,7 @@ def _groups(b: RegisterBuilder) -> None:
     siege_t = {"22": 3, "31": 2, "32": 3, "41": 1.5, "42": 0.5}
     other_t = {"11": 2, "12": 3, "21": 3, "22": 2, "31": 1}
     for _ in range(12):
-        naf = weighted(rng, core_naf) or "21.20Z"
+        naf = weighted(rng, core_naf)
         siege = b.picker.pick(rng, rng.random() < 0.9, urban=True)
         sites = [(siege, naf, True, weighted(rng, siege_t))]
         for _ in range(rng.randint(1, 3)):
@@ -390,14 +390,14 @@ def _core(b: RegisterBuilder) -> None:
         )
 
     while count() < CORE_ESTABLISHMENTS:
-        naf = weighted(rng, core_naf) or "21.20Z"
-        active = rng.random() < 0.84
+        naf = weighted(rng, core_naf)
+        active = rng.random() < 0.80
         sites = b.sites(n_sites(rng, _SITES_CORE), naf, rng.random() < 0.95, _T_CORE, active, 0.75)
-        sites = [
-            (c, weighted(rng, core_naf) or n if i and rng.random() < 0.15 else n, a, t)
-            for i, (c, n, a, t) in enumerate(sites)
-        ]
-        b.add_unit("core", b.health.core(naf), weighted(rng, forms) or "5710", sites, 1965)
+        for i in range(1, len(sites)):
+            if rng.random() < 0.15:  # a secondary site under another core code
+                commune, _, site_active, tranche = sites[i]
+                sites[i] = (commune, weighted(rng, core_naf), site_active, tranche)
+        b.add_unit("core", b.health.core(naf), weighted(rng, forms), sites, 1965)
 
 
 def _revealed(b: RegisterBuilder) -> None:
@@ -412,7 +412,7 @@ def _revealed(b: RegisterBuilder) -> None:
     )
     for kind, how_many, inside, active in plans:
         for _ in range(how_many):
-            naf = weighted(rng, codes) or "62.01Z"
+            naf = weighted(rng, codes)
             n = n_sites(rng, _SITES_REVEALED) if kind == "revealed" else rng.randint(1, 2)
             sites = b.sites(n, naf, inside, _T_REVEALED, active, 1.0, stay=True)
             form = "5710" if rng.random() < 0.85 else "5499"
@@ -423,7 +423,7 @@ def _ordinary(b: RegisterBuilder) -> None:
     rng = b.rng
     codes = {k: v[0] for k, v in ORDINARY_NAF.items()}
     for _ in range(ORDINARY_UNITS):
-        naf = weighted(rng, codes) or "68.20B"
+        naf = weighted(rng, codes)
         if naf.startswith("68.20") and rng.random() < 0.7:
             form = "6540"
         else:

@@ -1,0 +1,139 @@
+"""End to end on the embedded demo: every injected defect is reported, counts reconcile, and
+the chapter's tables match the golden files (UPDATE_GOLDEN=1 rewrites them after a reviewed
+change of the generator or of a rule)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from healthradar.pipeline import BuildResult
+
+pytestmark = pytest.mark.slow
+GOLDEN = Path(__file__).parent / "golden"
+
+# The generator's defect kinds -> the reason the pipeline must report.
+EXPECTED_REASON = {
+    ("partners", "number_invalid"): "number_ignored",
+    ("headcounts", "duplicate"): "duplicate_merged",
+}
+
+
+def truth(build: BuildResult) -> dict:
+    return json.loads((build.plan.project_dir / "demo-truth.json").read_text(encoding="utf-8"))
+
+
+def quality(build: BuildResult) -> list[dict[str, str]]:
+    with (build.out_dir / "quality.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_injected_defect_is_in_quality_csv(demo_build: BuildResult) -> None:
+    reported = {(q["file"], int(q["line"]), q["column"], q["reason"]) for q in quality(demo_build)}
+    defects = truth(demo_build)["defects"]
+    assert len(defects) > 400
+    missing = []
+    for d in defects:
+        kind = "partners" if "/partners/" in d["file"] else "headcounts"
+        reason = EXPECTED_REASON.get((kind, d["kind"]), d["kind"])
+        if (d["file"], d["line"], d["column"], reason) not in reported:
+            missing.append(d)
+    assert missing == []
+
+
+def test_raw_values_of_defects_are_kept(demo_build: BuildResult) -> None:
+    raw = {(q["file"], int(q["line"]), q["column"]): q["raw_value"] for q in quality(demo_build)}
+    for d in truth(demo_build)["defects"]:
+        if d["raw"] and d["kind"] in ("siren_checksum", "siret_as_siren", "siren_malformed"):
+            assert raw[(d["file"], d["line"], d["column"])] == d["raw"]
+
+
+def test_counts_reconcile_for_every_file(demo_build: BuildResult) -> None:
+    expected_rows = dict(truth(demo_build)["rows"])
+    recon = {r["file"]: r for r in demo_build.reconciliation}
+    assert set(recon) == set(expected_rows)
+    for file, row in recon.items():
+        assert row["rows_read"] == expected_rows[file], file
+        assert row["integrated"] + row["merged"] + row["rejected"] == row["rows_read"], file
+        assert row["balanced"], file
+
+
+def test_every_row_has_exactly_one_outcome(demo_build: BuildResult) -> None:
+    con = duckdb.connect(str(demo_build.out_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        dupes = con.execute(
+            "SELECT count(*) FROM (SELECT file, line FROM row_outcomes GROUP BY ALL "
+            "HAVING count(*) <> 1)"
+        ).fetchone()[0]
+        orphans = con.execute(
+            """SELECT count(*) FROM (
+                 SELECT _file, _line FROM raw_partners UNION ALL
+                 SELECT _file, _line FROM raw_headcounts) r
+               ANTI JOIN row_outcomes o ON o.file = r._file AND o.line = r._line"""
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert (dupes, orphans) == (0, 0)
+
+
+def test_exact_links_agree_with_the_truth(demo_build: BuildResult) -> None:
+    """Every SIREN the pipeline derived (given or from a SIRET) is the company's true SIREN."""
+    true = {(r["file"], r["line"]): r["true_siren"] for r in truth(demo_build)["partner_rows"]}
+    con = duckdb.connect(str(demo_build.out_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        linked = con.execute("SELECT file, line, siren FROM entity_links WHERE siren IS NOT NULL")
+        pairs = linked.fetchall()
+    finally:
+        con.close()
+    assert len(pairs) > 500
+    wrong = [(f, line, s) for f, line, s in pairs if true.get((f, line)) != s]
+    assert wrong == []
+
+
+def test_core_perimeter_matches_the_generated_register(demo_build: BuildResult) -> None:
+    totals = {
+        r["perimetre"]: r
+        for r in next(
+            x for x in demo_build.results if x.indicator.id == "emploi.totals"
+        ).data.to_pylist()
+    }
+    assert totals["core"]["establishments"] == truth(demo_build)["core_active_in_region"]
+    revealed = totals["revealed"]["establishments"]
+    assert 0 < revealed <= truth(demo_build)["revealed_establishments"]
+
+
+def _golden_rows(path: Path) -> list[list[object]]:
+    """Cells as text, numbers as rounded floats (parallel sums may differ in the last bit)."""
+
+    def cell(text: str) -> object:
+        try:
+            return round(float(text), 6)
+        except ValueError:
+            return text
+
+    with path.open(encoding="utf-8") as handle:
+        return [[cell(c) for c in row] for row in csv.reader(handle)]
+
+
+@pytest.mark.parametrize(
+    "indicator_id",
+    [
+        "emploi.totals",
+        "emploi.by_naf",
+        "emploi.by_departement",
+        "emploi.by_size_class",
+        "emploi.by_filiere",
+        "emploi.size_by_filiere",
+    ],
+)
+def test_chapter_tables_match_golden_files(demo_build: BuildResult, indicator_id: str) -> None:
+    produced = demo_build.out_dir / "indicators" / f"{indicator_id}.csv"
+    golden = GOLDEN / f"{indicator_id}.csv"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(produced.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _golden_rows(produced) == _golden_rows(golden)

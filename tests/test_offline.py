@@ -8,6 +8,7 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_outbound_sockets_are_refused() -> None:
     # 127.0.0.2 is loopback (harmless if the guard were missing: connection refused) but not in
     # the allow-list, so the guard must block it before any packet is sent.

@@ -54,3 +54,16 @@ def test_to_resolve_lists_unresolved_companies(tiny_build: BuildResult) -> None:
     assert set(names) == {"Inconnue", "Sans Siren"}
     assert names["Inconnue"]["siren_given"] == "123456789"
     assert names["Sans Siren"]["origins"] == "inputs/partners/cluster.csv:8"
+
+
+def test_partner_companies_summary(tiny_build: BuildResult) -> None:
+    import json
+
+    manifest = json.loads((tiny_build.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    # A (core), E and F (revealed), H (closed: outside), two rows to resolve
+    assert manifest["partner_companies"] == {
+        "core": 1,
+        "outside": 1,
+        "revealed": 2,
+        "to_resolve": 2,
+    }

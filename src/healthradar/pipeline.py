@@ -246,6 +246,19 @@ ORDER BY e.name, e.entity_id
 """
 
 
+# What became of the companies the partners listed (one row per entity).
+PARTNER_SUMMARY_SQL = """
+WITH placed AS (SELECT siren, min(perimetre) AS perimetre FROM perimeter GROUP BY siren)
+SELECT CASE WHEN e.status = 'to_resolve' THEN 'to_resolve'
+            WHEN p.perimetre = 'core' THEN 'core'
+            WHEN p.perimetre = 'revealed' THEN 'revealed'
+            ELSE 'outside' END AS outcome,
+       count(*) AS companies
+FROM entities e LEFT JOIN placed p ON p.siren = e.siren
+GROUP BY ALL ORDER BY outcome
+"""
+
+
 def make_bundle(
     wh: Warehouse,
     plan: Plan,
@@ -276,6 +289,7 @@ def make_bundle(
             "SELECT * EXCLUDE (path) FROM input_files ORDER BY kind, input, file"
         ).to_arrow_table(),
         register_counts=counts.get("register", {}),
+        partner_summary={str(k): int(v) for k, v in wh.con.execute(PARTNER_SUMMARY_SQL).fetchall()},
         counts={k: v for k, v in counts.items() if k != "register_views"},
         timings=timings,
     )

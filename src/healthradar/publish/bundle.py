@@ -27,6 +27,7 @@ class Bundle:
     to_resolve: pa.Table
     input_files: pa.Table
     register_counts: dict[str, int]
+    partner_summary: dict[str, int]  # core | revealed | outside | to_resolve -> companies
     counts: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 

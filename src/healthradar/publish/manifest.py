@@ -59,6 +59,7 @@ def write_manifest(bundle: Bundle, out: Path) -> dict[str, Any]:
             for f in bundle.input_files.to_pylist()
         ],
         "register": bundle.register_counts,
+        "partner_companies": bundle.partner_summary,
         "timings_seconds": bundle.timings,
         "indicators": [{**indicator_metadata(r), "query": r.sql} for r in bundle.results],
     }

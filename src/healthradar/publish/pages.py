@@ -175,6 +175,10 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
                 active=fmt_number(rc.get("active_in_region"), lang),
             ),
             reconciliation=bundle.reconciliation.to_pylist(),
+            partner_summary=[
+                (t(lang, f"partners_{k}"), bundle.partner_summary.get(k, 0))
+                for k in ("core", "revealed", "outside", "to_resolve")
+            ],
             input_files=files,
             by_reason=[
                 {"severity": s, "reason": r, "count": c}

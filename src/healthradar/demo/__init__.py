@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from healthradar.demo.headcounts import is_core, write_headcounts
 from healthradar.demo.names import (
     ESTABLISHMENT_COLUMNS,
     LEGAL_UNIT_COLUMNS,
@@ -35,8 +36,6 @@ from healthradar.demo.partners import (
     Defect,
     PartnerRow,
     build_lists,
-    is_core,
-    write_headcounts,
     write_lists,
 )
 from healthradar.demo.register import (

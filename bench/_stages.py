@@ -94,6 +94,19 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
     from healthradar.engine import Warehouse, connect
     from healthradar.pipeline import _Stages, preflight, run_stages
 
+    queries: list[tuple[str, float, int]] = []
+    if spec.get("queries"):
+        # Opt-in: time every table the stages materialise (a thin wrapper, microseconds each).
+        materialise = Warehouse.materialise
+
+        def timed(self: Warehouse, name: str, expr: Any) -> int:
+            t = time.perf_counter()
+            n = materialise(self, name, expr)
+            queries.append((name, round(time.perf_counter() - t, 4), n))
+            return n
+
+        Warehouse.materialise = timed
+
     rss_imports = _rss_mb()
     project = Path(spec["project"])
     start = time.perf_counter()
@@ -125,6 +138,7 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
         "emploi_totals": totals,
         "counts": {k: v for k, v in counts.items() if k in ("enrich", "register", "perimeter")},
         "indicators": len(results),
+        "queries": queries,
     }
 
 

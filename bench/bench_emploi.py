@@ -261,6 +261,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threads", type=int, default=0, help="DuckDB threads, 0 = default")
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR)
+    ap.add_argument(
+        "--queries", action="store_true", help="also time each table the stages materialise"
+    )
     ap.add_argument("--no-warm", action="store_true", help="skip reading the files beforehand")
     args = ap.parse_args(argv)
     data_dir: Path = args.data_dir.resolve()
@@ -287,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_warm:
         warm_page_cache([paths["establishments"], paths["legal_units"]])
 
-    common = {"memory_limit": args.memory_limit, "threads": args.threads}
+    common = {"memory_limit": args.memory_limit, "threads": args.threads, "queries": args.queries}
     pipe_runs: list[dict[str, Any]] = []
     base_runs: list[dict[str, Any]] = []
     for k in range(args.repeat):
@@ -397,6 +400,16 @@ def report(
     rows = [[s, f"{stages[s]:.2f}", f"{100 * stages[s] / pipe['seconds']:.0f}%"] for s in names]
     rows.append(["total", f"{pipe['seconds']:.2f}", "100%"])
     print(table(["stage", "s", "share"], rows))
+    if pipe.get("queries"):
+        print()
+        print("== materialised tables, slowest first (same run) ==")
+        slow = sorted(pipe["queries"], key=lambda q: -q[1])[:8]
+        print(table(["table", "s", "rows"], [[q[0], f"{q[1]:.2f}", f"{q[2]:,}"] for q in slow]))
+        enrich_tables = {"register_slice", "legal_units", "establishments"}
+        rest = stages.get("enrich", 0.0) - sum(
+            q[1] for q in pipe["queries"] if q[0] in enrich_tables
+        )
+        print(f"(enrich minus its three tables = register_scope_counts etc.: {rest:.2f} s)")
     if csv_pipe_runs:
         cp = pick(csv_pipe_runs, stat)
         print()

@@ -55,10 +55,10 @@ class Warehouse:
         return self.ibis.table(name)
 
     def has_table(self, name: str) -> bool:
-        row = self.con.execute(
+        rows = self.con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
-        ).fetchone()
-        return bool(row and row[0])
+        ).fetchall()
+        return bool(rows[0][0])
 
     def compile(self, expr: Table) -> str:
         return str(ibis.to_sql(expr, dialect="duckdb"))
@@ -75,5 +75,5 @@ class Warehouse:
         return self.count(name)
 
     def count(self, name: str) -> int:
-        row = self.con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()
+        return int(rows[0][0])

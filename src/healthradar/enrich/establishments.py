@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from healthradar.engine import Warehouse, quote_literal
+from healthradar.engine import Warehouse, quote_ident, quote_literal
+from healthradar.ingest.register import clean_columns_sql
 from healthradar.issues import add_issues
 from healthradar.reference import departement_of_commune_sql
 
@@ -30,7 +31,7 @@ class Scope:
 
     def departement_filter(self, column: str) -> str:
         if self.departements is None:
-            return f"{column} IS NOT NULL"
+            return f"coalesce({column}, '') <> ''"
         return f"{column} IN ({', '.join(quote_literal(d) for d in self.departements)})"
 
     def naf_filter(self, column: str) -> str:
@@ -45,38 +46,86 @@ def _naf_sql(column: str) -> str:
     )
 
 
+# Register columns the slice keeps (raw names); `siret` is rebuilt from siren || nic when the
+# file has `nic` (a 5-character column is cheaper to scan than the 14-character SIRET).
+SLICE_COLUMNS = (
+    "siren", "siret", "nic", "codeCommuneEtablissement", "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement", "etatAdministratifEtablissement",
+    "trancheEffectifsEtablissement", "anneeEffectifsEtablissement", "dateCreationEtablissement",
+    "etablissementSiege", "statutDiffusionEtablissement",
+)  # fmt: skip
+LEGAL_UNIT_COLUMNS = (
+    "siren", "etatAdministratifUniteLegale", "categorieEntreprise",
+    "trancheEffectifsUniteLegale", "denominationUniteLegale", "sigleUniteLegale",
+    "categorieJuridiqueUniteLegale", "dateCreationUniteLegale", "statutDiffusionUniteLegale",
+)  # fmt: skip
+
+
+def _present(wh: Warehouse, view: str, wanted: tuple[str, ...]) -> list[str]:
+    have = {r[0] for r in wh.con.execute(f"DESCRIBE {view}").fetchall()}
+    return [c for c in wanted if c in have]
+
+
+def _col(cols: list[str], name: str) -> str:
+    return quote_ident(name) if name in cols else "NULL"
+
+
 def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
+    listed = [
+        r[0]
+        for r in wh.con.execute(
+            "SELECT DISTINCT siren FROM entities WHERE status = 'resolved' ORDER BY 1"
+        ).fetchall()
+    ]
+    listed_sql = ", ".join(quote_literal(s) for s in listed) or "NULL"
+    cols = _present(wh, "register_establishments_raw", SLICE_COLUMNS)
+    raw_cols = [c for c in cols if c not in ("siret", "nic")]
+    siret = "siren || nic AS siret" if "nic" in cols else "siret"
     dep = departement_of_commune_sql("codeCommuneEtablissement")
-    core_forms = scope.naf_filter("activitePrincipaleEtablissement")
+    # Filter the raw columns first (the filter reaches the parquet scan), clean the survivors.
     n_est = wh.materialise(
         "register_slice",
         f"""
+        WITH raw AS (
+            SELECT {", ".join(quote_ident(c) for c in raw_cols)}, {siret}
+            FROM register_establishments_raw
+            WHERE {scope.naf_filter("activitePrincipaleEtablissement")}
+               OR siren IN ({listed_sql})
+        ), clean AS (
+            SELECT {clean_columns_sql([*raw_cols, "siret"])} FROM raw
+        )
         SELECT siren, siret, codeCommuneEtablissement AS commune_raw, {dep} AS departement,
                upper(activitePrincipaleEtablissement) AS naf_raw,
-               nomenclatureActivitePrincipaleEtablissement AS nomenclature,
+               {_col(cols, "nomenclatureActivitePrincipaleEtablissement")} AS nomenclature,
                etatAdministratifEtablissement AS etat, trancheEffectifsEtablissement AS tranche,
-               anneeEffectifsEtablissement AS tranche_year,
-               dateCreationEtablissement AS date_creation,
-               etablissementSiege = 'true' AS is_siege,
-               statutDiffusionEtablissement AS diffusion,
-               {core_forms} AND coalesce(nomenclatureActivitePrincipaleEtablissement, 'NAFRev2')
-                   = 'NAFRev2' AS is_core_naf,
-               siren IN (SELECT siren FROM entities WHERE status = 'resolved') AS is_listed
-        FROM register_establishments
+               {_col(cols, "anneeEffectifsEtablissement")} AS tranche_year,
+               {_col(cols, "dateCreationEtablissement")} AS date_creation,
+               {_col(cols, "etablissementSiege")} = 'true' AS is_siege,
+               {_col(cols, "statutDiffusionEtablissement")} AS diffusion,
+               {scope.naf_filter("upper(activitePrincipaleEtablissement)")}
+                   AND coalesce({_col(cols, "nomenclatureActivitePrincipaleEtablissement")},
+                                'NAFRev2') = 'NAFRev2' AS is_core_naf,
+               siren IN ({listed_sql}) AS is_listed
+        FROM clean
         WHERE {scope.departement_filter(dep)}
-          AND ({core_forms}
-               OR siren IN (SELECT siren FROM entities WHERE status = 'resolved'))
         """,
     )
+    lu_cols = _present(wh, "register_legal_units_raw", LEGAL_UNIT_COLUMNS)
     wh.materialise(
         "legal_units",
-        """
+        f"""
+        WITH raw AS (
+            SELECT {", ".join(quote_ident(c) for c in lu_cols)} FROM register_legal_units_raw
+            WHERE siren IN (SELECT DISTINCT siren FROM register_slice)
+        ), lu AS (SELECT {clean_columns_sql(lu_cols)} FROM raw)
         SELECT siren, etatAdministratifUniteLegale AS etat, categorieEntreprise AS category,
-               trancheEffectifsUniteLegale AS tranche, denominationUniteLegale AS name,
-               sigleUniteLegale AS sigle, categorieJuridiqueUniteLegale AS legal_form,
-               dateCreationUniteLegale AS date_creation, statutDiffusionUniteLegale AS diffusion
-        FROM register_legal_units
-        WHERE siren IN (SELECT DISTINCT siren FROM register_slice)
+               trancheEffectifsUniteLegale AS tranche,
+               {_col(lu_cols, "denominationUniteLegale")} AS name,
+               {_col(lu_cols, "sigleUniteLegale")} AS sigle,
+               {_col(lu_cols, "categorieJuridiqueUniteLegale")} AS legal_form,
+               {_col(lu_cols, "dateCreationUniteLegale")} AS date_creation,
+               {_col(lu_cols, "statutDiffusionUniteLegale")} AS diffusion
+        FROM lu
         """,
     )
     wh.materialise(
@@ -127,7 +176,7 @@ def register_scope_counts(wh: Warehouse, scope: Scope) -> dict[str, int]:
         SELECT count(*), count(*) FILTER ({scope.departement_filter(dep)}),
                count(*) FILTER ({scope.departement_filter(dep)}
                                 AND etatAdministratifEtablissement = 'A')
-        FROM register_establishments
+        FROM register_establishments_raw
         """
     ).fetchone()
     total, in_region, active = (int(v) for v in row) if row else (0, 0, 0)

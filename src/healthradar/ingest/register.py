@@ -2,8 +2,11 @@
 
 The national StockEtablissement has ~40 M rows: it is never copied whole. A parquet file is read
 in place through a view (DuckDB pushes the later stages' filters and column choices into the
-scan). A CSV file is converted once, by DuckDB, to a parquet cache holding only the columns the
-pipeline reads, all as text; the cache is keyed by the file's size and modification time, so the
+scan). Two views are created per file: `register_<role>_raw` (the columns as they are, for
+filters that DuckDB can push into the scan) and `register_<role>` (trimmed, '' and '[ND]' as
+NULL); large scans filter the raw view first and clean only the rows they keep. A CSV file
+is converted once, by DuckDB, to a parquet cache holding only the columns the pipeline reads,
+all as text; the cache is keyed by the file's size and modification time, so the
 next build skips the conversion. Codes stay text ('01001', '2A004', '005410394'): when a parquet
 edition types a code column as a number, it is left-padded back to its width. INSEE's '[ND]'
 placeholder (partial diffusion) becomes NULL.
@@ -110,15 +113,21 @@ def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
     return RegisterFile(role, file_label, path, columns, wanted, path.stat().st_size)
 
 
-def _text_expr(name: str, duck_type: str) -> str:
+def _raw_expr(name: str, duck_type: str) -> str:
+    """The column as text, untouched when it already is (so filters reach the parquet scan)."""
     col = quote_ident(name)
     if duck_type.startswith(_NUMERIC_TYPES) and name in _CODE_WIDTHS:
-        text = f"lpad(CAST({col} AS VARCHAR), {_CODE_WIDTHS[name]}, '0')"
-    elif duck_type == "VARCHAR":
-        text = col
-    else:
-        text = f"CAST({col} AS VARCHAR)"
-    return f"NULLIF(NULLIF(trim({text}), ''), '[ND]') AS {col}"
+        return f"lpad(CAST({col} AS VARCHAR), {_CODE_WIDTHS[name]}, '0') AS {col}"
+    if duck_type == "VARCHAR":
+        return col
+    return f"CAST({col} AS VARCHAR) AS {col}"
+
+
+def clean_columns_sql(columns: list[str]) -> str:
+    """Select list that trims codes and turns '' and INSEE's '[ND]' into NULL."""
+    return ", ".join(
+        f"NULLIF(NULLIF(trim({quote_ident(c)}), ''), '[ND]') AS {quote_ident(c)}" for c in columns
+    )
 
 
 def _cache_path(cache_dir: Path, reg: RegisterFile) -> Path:
@@ -144,13 +153,12 @@ def attach_register(wh: Warehouse, reg: RegisterFile, cache_dir: Path) -> str:
             tmp.replace(cached)
         source = cached
     types = reg.columns if not reg.is_csv else {c: "VARCHAR" for c in reg.wanted}
-    select = ", ".join(_text_expr(c, types[c]) for c in reg.wanted)
+    raw_select = ", ".join(_raw_expr(c, types[c]) for c in reg.wanted)
     view = f"register_{reg.role}"
-    wh.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {select} FROM {_scan_sql(source)}")
+    wh.con.execute(
+        f"CREATE OR REPLACE VIEW {view}_raw AS SELECT {raw_select} FROM {_scan_sql(source)}"
+    )
+    wh.con.execute(
+        f"CREATE OR REPLACE VIEW {view} AS SELECT {clean_columns_sql(reg.wanted)} FROM {view}_raw"
+    )
     return view
-
-
-def register_row_count(wh: Warehouse, reg: RegisterFile, view: str) -> int:
-    """Rows in the file: free from parquet metadata, one count over the cache for CSV."""
-    row = wh.con.execute(f"SELECT count(*) FROM {view}").fetchone()
-    return int(row[0]) if row else 0

@@ -67,3 +67,11 @@ def test_partner_companies_summary(tiny_build: BuildResult) -> None:
         "revealed": 2,
         "to_resolve": 2,
     }
+
+
+def test_register_scope_counts(tiny_build: BuildResult) -> None:
+    import json
+
+    manifest = json.loads((tiny_build.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    # 9 establishments; D1 is in Paris; C1 and H1 are closed
+    assert manifest["register"] == {"rows": 9, "in_region": 8, "active_in_region": 6}

@@ -82,17 +82,22 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
     raw_cols = [c for c in cols if c not in ("siret", "nic")]
     siret = "siren || nic AS siret" if "nic" in cols else "siret"
     dep = departement_of_commune_sql("codeCommuneEtablissement")
-    # Filter the raw columns first (the filter reaches the parquet scan), clean the survivors.
+    # Filter the raw columns first (the filter reaches the parquet scan) into a small table,
+    # then clean the survivors. In one query DuckDB would push the département test (on the
+    # cleaned commune) down to all 40 M rows.
+    wh.materialise(
+        "register_slice_raw",
+        f"""
+        SELECT {", ".join(quote_ident(c) for c in raw_cols)}, {siret}
+        FROM register_establishments_raw
+        WHERE {scope.naf_filter("activitePrincipaleEtablissement")} OR siren IN ({listed_sql})
+        """,
+    )
     n_est = wh.materialise(
         "register_slice",
         f"""
-        WITH raw AS (
-            SELECT {", ".join(quote_ident(c) for c in raw_cols)}, {siret}
-            FROM register_establishments_raw
-            WHERE {scope.naf_filter("activitePrincipaleEtablissement")}
-               OR siren IN ({listed_sql})
-        ), clean AS (
-            SELECT {clean_columns_sql([*raw_cols, "siret"])} FROM raw
+        WITH clean AS (
+            SELECT {clean_columns_sql([*raw_cols, "siret"])} FROM register_slice_raw
         )
         SELECT siren, siret, codeCommuneEtablissement AS commune_raw, {dep} AS departement,
                upper(activitePrincipaleEtablissement) AS naf_raw,
@@ -110,6 +115,7 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
         WHERE {scope.departement_filter(dep)}
         """,
     )
+    wh.con.execute("DROP TABLE register_slice_raw")
     lu_cols = _present(wh, "register_legal_units_raw", LEGAL_UNIT_COLUMNS)
     wh.materialise(
         "legal_units",
@@ -169,15 +175,28 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
 
 
 def register_scope_counts(wh: Warehouse, scope: Scope) -> dict[str, int]:
-    """How many register rows the file has, in the region, and active there (for the report)."""
-    dep = departement_of_commune_sql("codeCommuneEtablissement")
-    row = wh.con.execute(
-        f"""
-        SELECT count(*), count(*) FILTER ({scope.departement_filter(dep)}),
-               count(*) FILTER ({scope.departement_filter(dep)}
-                                AND etatAdministratifEtablissement = 'A')
-        FROM register_establishments_raw
-        """
-    ).fetchone()
-    total, in_region, active = (int(v) for v in row) if row else (0, 0, 0)
+    """How many register rows the file has, in the scope, and active there (for the report).
+
+    One pass over two raw columns. For a region, rows are first counted by the commune code's
+    first three characters (a few thousand groups), and the département test runs on those
+    groups: evaluating it on every row costs twice as much on the national file.
+    """
+    commune, state = "codeCommuneEtablissement", "etatAdministratifEtablissement"
+    if scope.departements is None:
+        sql = f"""
+            SELECT count(*), count(*) FILTER (coalesce({commune}, '') <> ''),
+                   count(*) FILTER (coalesce({commune}, '') <> '' AND {state} = 'A')
+            FROM register_establishments_raw"""
+    else:
+        dep = departement_of_commune_sql("p3")
+        sql = f"""
+            WITH groups AS (
+                SELECT left({commune}, 3) AS p3, {state} = 'A' AS active, count(*) AS n
+                FROM register_establishments_raw GROUP BY ALL
+            )
+            SELECT sum(n), sum(n) FILTER ({scope.departement_filter(dep)}),
+                   sum(n) FILTER ({scope.departement_filter(dep)} AND active)
+            FROM groups"""
+    rows = wh.con.execute(sql).fetchall()
+    total, in_region, active = (int(v or 0) for v in rows[0])
     return {"rows": total, "in_region": in_region, "active_in_region": active}

@@ -81,3 +81,16 @@ def test_bad_rows_never_stop_a_build(tiny_project: Path) -> None:
         handle.write('"unterminated;quote\r\n;;;;\r\n\x00garbage;;;\r\n')
     result = runner.invoke(app, ["build", str(tiny_project)])
     assert result.exit_code == 0, result.output
+
+
+def test_register_alone_builds(tiny_project: Path) -> None:
+    """Partner lists and headcounts are optional: the core is counted from the register."""
+    cfg = tiny_project / "healthradar.toml"
+    text = cfg.read_text()
+    cfg.write_text(text[: text.index("[inputs.headcounts]")])
+    result = runner.invoke(app, ["build", str(tiny_project)])
+    assert result.exit_code == 0, result.output
+    import json
+
+    manifest = json.loads((tiny_project / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["partner_companies"] == {}

@@ -1,4 +1,5 @@
-"""Generate `docs/inputs.md` and `docs/templates/*` from the contracts, so docs cannot drift.
+"""Generate `docs/inputs.md`, `docs/templates/*` (from the contracts) and `docs/indicators.md`
+(from the registry), so the docs cannot drift from the code.
 
 `python scripts/gen_docs.py` rewrites them; a test fails when the committed files differ from
 what the contracts produce.
@@ -127,8 +128,12 @@ def generated_files() -> dict[str, str]:
             _contract_section(HEADCOUNTS, "headcounts.csv"),
         ]
     )
+    from healthradar.indicators import default_registry
+    from healthradar.indicators.catalogue import catalogue_markdown
+
     return {
         "inputs.md": body,
+        "indicators.md": catalogue_markdown(default_registry()),
         "templates/partners.csv": template_csv(PARTNERS),
         "templates/headcounts.csv": template_csv(HEADCOUNTS),
         "templates/StockEtablissement.csv": est,

@@ -143,19 +143,18 @@ def run_stages(
         register_sql_functions(wh.con)
         create_quality_tables(wh)
         _record_input_files(wh, plan)
-        views = {role: attach_register(wh, reg, cache_dir) for role, reg in plan.register.items()}
+        for reg in plan.register.values():
+            attach_register(wh, reg, cache_dir)
         counts["raw_partners"] = load_raw(wh, "raw_partners", PARTNERS, plan.partners)
         counts["raw_headcounts"] = load_raw(wh, "raw_headcounts", HEADCOUNTS, plan.headcounts)
         wh.con.execute(
-            "CREATE OR REPLACE TABLE partner_inputs AS SELECT * FROM (VALUES "
-            + ", ".join(
-                f"('{p.id}', {i}, {_sql_str(p.label or p.id)})"
-                for i, p in enumerate(config.inputs.partners)
-            )
-            + (", " if config.inputs.partners else "")
-            + "(NULL, NULL, NULL)) t(input, ord, label) WHERE input IS NOT NULL"
+            "CREATE OR REPLACE TABLE partner_inputs (input VARCHAR, ord INTEGER, label VARCHAR)"
         )
-        counts["register_views"] = views
+        for i, partner in enumerate(config.inputs.partners):
+            wh.con.execute(
+                "INSERT INTO partner_inputs VALUES (?, ?, ?)",
+                [partner.id, i, partner.label or partner.id],
+            )
     with stages.stage("validate"):
         counts["partner_rows"] = validate_partners(wh)
         counts["headcount_rows"] = validate_headcounts(wh, config.project.vintage)
@@ -180,10 +179,6 @@ def run_stages(
         )
         results = default_registry().evaluate(ctx)
     return counts, results
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _record_input_files(wh: Warehouse, plan: Plan) -> None:
@@ -290,7 +285,7 @@ def make_bundle(
         ).to_arrow_table(),
         register_counts=counts.get("register", {}),
         partner_summary={str(k): int(v) for k, v in wh.con.execute(PARTNER_SUMMARY_SQL).fetchall()},
-        counts={k: v for k, v in counts.items() if k != "register_views"},
+        counts=counts,
         timings=timings,
     )
 

@@ -32,6 +32,8 @@ def connect(
         config["threads"] = threads
     con = duckdb.connect(str(path), config=config)
     con.execute("SET preserve_insertion_order = false")
+    # A build writes many small tables: checkpoint once at close rather than after each one.
+    con.execute("SET checkpoint_threshold = '1GB'")
     return con
 
 

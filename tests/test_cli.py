@@ -94,3 +94,24 @@ def test_register_alone_builds(tiny_project: Path) -> None:
 
     manifest = json.loads((tiny_project / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["partner_companies"] == {}
+
+
+def test_init_refuses_to_overwrite_and_bad_lang_is_refused(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init", str(tmp_path / "b")]).exit_code == 0
+    again = runner.invoke(app, ["init", str(tmp_path / "b")])
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert runner.invoke(app, ["build", str(tmp_path / "b"), "--lang", "de"]).exit_code == 2
+
+
+def test_serve_without_build_says_so(tmp_path: Path) -> None:
+    runner.invoke(app, ["init", str(tmp_path / "b"), "--lang", "en"])
+    result = runner.invoke(app, ["serve", str(tmp_path / "b")])
+    assert result.exit_code == 2 and "No barometer built" in result.output
+
+
+def test_help_is_english() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("init", "build", "serve", "demo"):
+        assert command in result.output
+    assert "Validate, resolve, enrich" in runner.invoke(app, ["build", "--help"]).output

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from healthradar import __version__
 from healthradar.errors import FatalInputError
+from healthradar.i18n import t
 
 app = typer.Typer(
     help="healthradar: build a reproducible barometer of a health-innovation ecosystem.",
@@ -64,13 +65,22 @@ def init(
     """Create a barometer folder: healthradar.toml and inputs/ with one template per input."""
     from healthradar.scaffold import scaffold
 
-    written = scaffold(project_dir, region=region, vintage=vintage, lang=lang)
+    lang = _check_lang(lang) or "fr"
+    try:
+        written = scaffold(project_dir, region=region, vintage=vintage, lang=lang)
+    except FileExistsError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=2) from None
     for path in written:
         console.print(f"  [green]+[/] {path}")
-    console.print(
-        "Next: put the SIRENE files in inputs/register/, fill the templates, then "
-        f"[bold]healthradar build {project_dir}[/]"
-    )
+    console.print(t(lang, "cli_init_next", project=str(project_dir)))
+
+
+def _check_lang(lang: str | None) -> str | None:
+    if lang is not None and lang not in ("fr", "en"):
+        console.print(f"[red]--lang must be fr or en, not {lang!r}[/]")
+        raise typer.Exit(code=2)
+    return lang
 
 
 def _run_build(project_dir: Path, lang: str | None) -> None:
@@ -78,7 +88,7 @@ def _run_build(project_dir: Path, lang: str | None) -> None:
 
     from healthradar.pipeline import build
 
-    ui_lang = _guess_lang(project_dir, lang)
+    ui_lang = _guess_lang(project_dir, _check_lang(lang))
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     ) as progress:
@@ -106,7 +116,7 @@ def _run_build(project_dir: Path, lang: str | None) -> None:
             "✓" if row["balanced"] else "✗",
         )
     console.print(recon)
-    console.print(f"[green]Done:[/] {result.out_dir / 'index.html'}")
+    console.print(t(ui_lang, "cli_done", path=str(result.out_dir / "index.html")))
 
 
 @app.command()
@@ -125,10 +135,11 @@ def serve(
     from healthradar.publish.server import serve as run_server
 
     out = project_dir / "out"
+    lang = _guess_lang(project_dir, None)
     if not (out / "manifest.json").is_file():
-        console.print(f"[red]No build in {out}[/]: run healthradar build {project_dir} first.")
+        console.print(t(lang, "cli_no_build", out=str(out), project=str(project_dir)))
         raise typer.Exit(code=2)
-    console.print(f"Serving {out} on http://{host}:{port}/  (Ctrl+C to stop)")
+    console.print(t(lang, "cli_serving", out=str(out), url=f"http://{host}:{port}/"))
     run_server(out, host=host, port=port)
 
 
@@ -151,7 +162,3 @@ def demo(
     _run_build(project_dir, lang)
     if serve_after:
         serve(project_dir, port=port)
-
-
-def main() -> None:  # pragma: no cover - console entry point alias
-    app()

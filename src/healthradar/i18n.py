@@ -56,6 +56,12 @@ TEXT: dict[str, dict[str, str]] = {
         "decimal": "Décimale",
         "ignored_columns": "Colonnes ignorées",
         "mapped_columns": "Colonnes reconnues",
+        "cli_init_next": "Ensuite : déposez les fichiers SIRENE dans inputs/register/, remplissez "
+        "les modèles, puis lancez healthradar build {project}",
+        "cli_done": "Terminé : {path}",
+        "cli_no_build": "Aucun baromètre construit dans {out} : lancez d'abord "
+        "healthradar build {project}",
+        "cli_serving": "{out} servi sur {url} (Ctrl+C pour arrêter)",
         "partner_companies": "Entreprises listées par les partenaires",
         "partners_core": "dans le cœur NAF",
         "partners_revealed": "révélées (hors cœur, actives dans le périmètre)",
@@ -109,6 +115,11 @@ TEXT: dict[str, dict[str, str]] = {
         "decimal": "Decimal mark",
         "ignored_columns": "Ignored columns",
         "mapped_columns": "Recognised columns",
+        "cli_init_next": "Next: put the SIRENE files in inputs/register/, fill the templates, "
+        "then run healthradar build {project}",
+        "cli_done": "Done: {path}",
+        "cli_no_build": "No barometer built in {out}: run healthradar build {project} first",
+        "cli_serving": "Serving {out} on {url} (Ctrl+C to stop)",
         "partner_companies": "Companies listed by partners",
         "partners_core": "in the NAF core",
         "partners_revealed": "revealed (not core, active in scope)",

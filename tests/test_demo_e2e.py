@@ -21,6 +21,7 @@ GOLDEN = Path(__file__).parent / "golden"
 EXPECTED_REASON = {
     ("partners", "number_invalid"): "number_ignored",
     ("headcounts", "duplicate"): "duplicate_merged",
+    ("headcounts", "siret_not_in_register"): "siret_outside_perimeter",
 }
 
 

@@ -41,5 +41,5 @@ def test_real_sirene_rows_build(tmp_path: Path) -> None:
         perimeter = con.execute("SELECT count(*) FROM perimeter").fetchone()
     finally:
         con.close()
-    assert [s[0] for s in siren][0] == "005880034"  # leading zeros kept
+    assert siren[0][0] == "005880034"  # leading zeros kept
     assert perimeter == (0,)  # closed 1984 establishments in the old NAP nomenclature

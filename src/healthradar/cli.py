@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from healthradar import __version__
@@ -45,7 +46,7 @@ def _guess_lang(project_dir: Path, lang: str | None) -> str:
 
 def _fatal(exc: FatalInputError, lang: str) -> typer.Exit:
     label = "Erreur" if lang == "fr" else "Error"
-    console.print(f"[bold red]{label}:[/] {exc.message(lang)}", highlight=False)
+    console.print(f"[bold red]{label}:[/] {escape(exc.message(lang))}", highlight=False)
     return typer.Exit(code=2)
 
 

@@ -79,6 +79,9 @@ class RegisterInput(_Strict):
 class HeadcountsInput(_Strict):
     path: Path
     sheet: str | None = None
+    header_row: int | None = Field(
+        default=None, ge=1, description="Line (CSV) or row (XLSX) of the header, if not the first"
+    )
 
 
 class PartnerInput(_Strict):
@@ -86,6 +89,9 @@ class PartnerInput(_Strict):
     path: Path
     label: str | None = None
     sheet: str | None = None
+    header_row: int | None = Field(
+        default=None, ge=1, description="Line (CSV) or row (XLSX) of the header, if not the first"
+    )
 
 
 class InputsSection(_Strict):
@@ -99,6 +105,12 @@ class InputsSection(_Strict):
         twins = sorted({i for i in ids if ids.count(i) > 1})
         if twins:
             raise ValueError(f"partner ids must be unique, repeated: {', '.join(twins)}")
+        paths = [str(p.path) for p in self.partners]
+        if self.headcounts is not None:
+            paths.append(str(self.headcounts.path))
+        same = sorted({p for p in paths if paths.count(p) > 1})
+        if same:
+            raise ValueError(f"one file declared as two inputs: {', '.join(same)}")
         return self
 
 
@@ -138,7 +150,7 @@ class FilieresSection(_Strict):
 
 
 class EngineSection(_Strict):
-    memory_limit: str = "4GB"
+    memory_limit: str = Field(default="4GB", pattern=r"^\d+(\.\d+)?\s*([KMGT]i?B)$")
     threads: int = Field(default=0, ge=0, description="0 = DuckDB's default (all cores)")
 
 

@@ -125,6 +125,19 @@ _REASONS = (
         "Filière label '{value}' is not in the filière map: counted as '{detail}'",
         "Libellé de filière « {value} » absent de la table des filières : compté « {detail} »",
     ),
+    Reason(
+        "record_multiline",
+        "warning",
+        "This record spans lines {detail}: a quote may be unclosed and have swallowed rows",
+        "Cet enregistrement couvre les lignes {detail} : un guillemet non fermé a pu "
+        "absorber des lignes",
+    ),
+    Reason(
+        "row_ragged",
+        "warning",
+        "More cells than headers: extra cells ignored ('{value}')",
+        "Plus de cellules que d'en-têtes : cellules en trop ignorées (« {value} »)",
+    ),
     # info: how the row was handled
     Reason(
         "siren_missing",
@@ -133,7 +146,7 @@ _REASONS = (
         "Pas de SIREN : entreprise gardée, à résoudre",
     ),
     Reason(
-        "siret_not_in_register",
+        "siret_outside_perimeter",
         "info",
         "SIRET '{value}' is not a health establishment of the register slice: headcount unused",
         "SIRET « {value} » hors des établissements santé du répertoire : effectif non utilisé",

@@ -26,6 +26,7 @@ CREATE OR REPLACE TABLE issues (
 
 OUTCOMES_DDL = """
 CREATE OR REPLACE TABLE row_outcomes (
+    stage VARCHAR NOT NULL,     -- the stage that decided
     input VARCHAR NOT NULL,
     file VARCHAR NOT NULL,
     line INTEGER NOT NULL,
@@ -63,10 +64,11 @@ def quality_rows_sql(lang: str) -> str:
     """Every issue with its severity and message in one language, in file/line order."""
     col = "message_fr" if lang == "fr" else "message_en"
     return f"""
-        SELECT r.severity, i.stage, i.input, i.file, i.line, i."column", i.raw_value, i.reason,
-               replace(replace({col}, '{{value}}', coalesce(i.raw_value, '')),
+        SELECT coalesce(r.severity, 'unknown') AS severity, i.stage, i.input, i.file, i.line,
+               i."column", i.raw_value, i.reason,
+               replace(replace(coalesce({col}, i.reason), '{{value}}', coalesce(i.raw_value, '')),
                        '{{detail}}', coalesce(i.detail, '')) AS message
-        FROM issues i JOIN reasons r USING (reason)
+        FROM issues i LEFT JOIN reasons r USING (reason)
         ORDER BY i.file, i.line, i."column", i.reason
     """
 

@@ -97,7 +97,14 @@ def preflight(project_dir: Path) -> Plan:
         )
     }
     partners = [
-        read_tabular(p.id, PARTNERS, resolve(p.path), _label(project_dir, resolve(p.path)), p.sheet)
+        read_tabular(
+            p.id,
+            PARTNERS,
+            resolve(p.path),
+            _label(project_dir, resolve(p.path)),
+            p.sheet,
+            p.header_row,
+        )
         for p in inputs.partners
     ]
     headcounts = []
@@ -110,6 +117,7 @@ def preflight(project_dir: Path) -> Plan:
                 resolve(h.path),
                 _label(project_dir, resolve(h.path)),
                 h.sheet,
+                h.header_row,
             )
         )
     return Plan(project_dir, config, raw, register, partners, headcounts)
@@ -161,7 +169,8 @@ def run_stages(
     with stages.stage("resolve"):
         counts["resolve"] = resolve_exact(wh)
     with stages.stage("enrich"):
-        counts["enrich"] = enrich(wh, scope)
+        has_nic = "nic" in plan.register["establishments"].wanted
+        counts["enrich"] = enrich(wh, scope, siret_from_nic=has_nic)
         counts["register"] = register_scope_counts(wh, scope)
     with stages.stage("classify"):
         load_filiere_maps(wh, config.naf_filieres(), dict(config.filieres.labels))
@@ -333,6 +342,11 @@ def _swap_into_place(work: Path, out: Path) -> None:
         shutil.rmtree(old)
     if out.exists():
         out.rename(old)
-    work.rename(out)
+    try:
+        work.rename(out)
+    except OSError:
+        if old.exists() and not out.exists():
+            old.rename(out)  # put the previous barometer back
+        raise
     if old.exists():
         shutil.rmtree(old)

@@ -3,8 +3,9 @@
 Partners describe companies in their own words ('Biotech / Pharma', 'DM', 'e-santé'...). Labels
 are folded (case, accents, punctuation) and looked up in a synonym table; the table below is the
 default, and `[filieres] labels` in the config extends or overrides it. When the partners of one
-company disagree, the most frequent filière wins, ties going to the order of `FILIERES`. A label
-that maps to nothing is counted as 'Autre' and reported, so the user can extend the map.
+company disagree, the most frequent recognised filière wins, ties going to the order of
+`FILIERES`. A label that maps to nothing counts as 'Autre' only when the company has no recognised
+label, and is reported, so the user can extend the map.
 """
 
 from __future__ import annotations
@@ -135,13 +136,14 @@ def classify_entity_filieres(wh: Warehouse) -> int:
         "entity_filieres",
         """
         WITH votes AS (
-            SELECT p.siren, p.filiere, count(*) AS n, coalesce(any_value(o.ord), 99) AS ord,
+            SELECT p.siren, p.filiere, bool_or(p.known) AS known, count(*) AS n,
+                   coalesce(any_value(o.ord), 99) AS ord,
                    string_agg(DISTINCT p.filiere_label, ' | ' ORDER BY p.filiere_label) AS labels
             FROM partner_labels p LEFT JOIN filiere_order o USING (filiere)
             WHERE p.siren IS NOT NULL
             GROUP BY p.siren, p.filiere
         )
-        SELECT siren, arg_min(filiere, (-n, ord)) AS filiere,
+        SELECT siren, arg_min(filiere, (NOT known, -n, ord)) AS filiere,
                string_agg(labels, ' | ') AS labels, count(*) AS n_candidates
         FROM votes GROUP BY siren
         """,

@@ -46,8 +46,8 @@ def _naf_sql(column: str) -> str:
     )
 
 
-# Register columns the slice keeps (raw names); `siret` is rebuilt from siren || nic when the
-# file has `nic` (a 5-character column is cheaper to scan than the 14-character SIRET).
+# Register columns the slice keeps (raw names; absent optional ones read as NULL). `siret` is
+# rebuilt from siren || nic (a 5-character column is cheaper to scan than the 14-character SIRET).
 SLICE_COLUMNS = (
     "siren", "siret", "nic", "codeCommuneEtablissement", "activitePrincipaleEtablissement",
     "nomenclatureActivitePrincipaleEtablissement", "etatAdministratifEtablissement",
@@ -61,16 +61,11 @@ LEGAL_UNIT_COLUMNS = (
 )  # fmt: skip
 
 
-def _present(wh: Warehouse, view: str, wanted: tuple[str, ...]) -> list[str]:
-    have = {r[0] for r in wh.con.execute(f"DESCRIBE {view}").fetchall()}
-    return [c for c in wanted if c in have]
+def enrich(wh: Warehouse, scope: Scope, siret_from_nic: bool = True) -> dict[str, int]:
+    """Materialise `register_slice`, `legal_units` and `establishments`.
 
-
-def _col(cols: list[str], name: str) -> str:
-    return quote_ident(name) if name in cols else "NULL"
-
-
-def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
+    `siret_from_nic`: rebuild the SIRET as siren || nic (true when the file has `nic`).
+    """
     listed = [
         r[0]
         for r in wh.con.execute(
@@ -78,9 +73,8 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
         ).fetchall()
     ]
     listed_sql = ", ".join(quote_literal(s) for s in listed) or "NULL"
-    cols = _present(wh, "register_establishments_raw", SLICE_COLUMNS)
-    raw_cols = [c for c in cols if c not in ("siret", "nic")]
-    siret = "siren || nic AS siret" if "nic" in cols else "siret"
+    raw_cols = [c for c in SLICE_COLUMNS if c not in ("siret", "nic")]
+    siret = "siren || nic AS siret" if siret_from_nic else "siret"
     dep = departement_of_commune_sql("codeCommuneEtablissement")
     # Filter the raw columns first (the filter reaches the parquet scan) into a small table,
     # then clean the survivors. In one query DuckDB would push the département test (on the
@@ -101,14 +95,14 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
         )
         SELECT siren, siret, codeCommuneEtablissement AS commune_raw, {dep} AS departement,
                upper(activitePrincipaleEtablissement) AS naf_raw,
-               {_col(cols, "nomenclatureActivitePrincipaleEtablissement")} AS nomenclature,
+               nomenclatureActivitePrincipaleEtablissement AS nomenclature,
                etatAdministratifEtablissement AS etat, trancheEffectifsEtablissement AS tranche,
-               {_col(cols, "anneeEffectifsEtablissement")} AS tranche_year,
-               {_col(cols, "dateCreationEtablissement")} AS date_creation,
-               {_col(cols, "etablissementSiege")} = 'true' AS is_siege,
-               {_col(cols, "statutDiffusionEtablissement")} AS diffusion,
+               anneeEffectifsEtablissement AS tranche_year,
+               dateCreationEtablissement AS date_creation,
+               etablissementSiege = 'true' AS is_siege,
+               statutDiffusionEtablissement AS diffusion,
                {scope.naf_filter("upper(activitePrincipaleEtablissement)")}
-                   AND coalesce({_col(cols, "nomenclatureActivitePrincipaleEtablissement")},
+                   AND coalesce(nomenclatureActivitePrincipaleEtablissement,
                                 'NAFRev2') = 'NAFRev2' AS is_core_naf,
                siren IN ({listed_sql}) AS is_listed
         FROM clean
@@ -116,7 +110,7 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
         """,
     )
     wh.con.execute("DROP TABLE register_slice_raw")
-    lu_cols = _present(wh, "register_legal_units_raw", LEGAL_UNIT_COLUMNS)
+    lu_cols = list(LEGAL_UNIT_COLUMNS)
     wh.materialise(
         "legal_units",
         f"""
@@ -126,11 +120,11 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
         ), lu AS (SELECT {clean_columns_sql(lu_cols)} FROM raw)
         SELECT siren, etatAdministratifUniteLegale AS etat, categorieEntreprise AS category,
                trancheEffectifsUniteLegale AS tranche,
-               {_col(lu_cols, "denominationUniteLegale")} AS name,
-               {_col(lu_cols, "sigleUniteLegale")} AS sigle,
-               {_col(lu_cols, "categorieJuridiqueUniteLegale")} AS legal_form,
-               {_col(lu_cols, "dateCreationUniteLegale")} AS date_creation,
-               {_col(lu_cols, "statutDiffusionUniteLegale")} AS diffusion
+               denominationUniteLegale AS name,
+               sigleUniteLegale AS sigle,
+               categorieJuridiqueUniteLegale AS legal_form,
+               dateCreationUniteLegale AS date_creation,
+               statutDiffusionUniteLegale AS diffusion
         FROM lu
         """,
     )
@@ -166,9 +160,9 @@ def enrich(wh: Warehouse, scope: Scope) -> dict[str, int]:
             "enrich",
             """
             SELECT r.input, r.file, r.line, 'siret' AS "column", r.siret AS raw_value,
-                   'siret_not_in_register' AS reason, NULL AS detail
+                   'siret_outside_perimeter' AS reason, NULL AS detail
             FROM headcount_rows r JOIN headcounts h ON h.file = r.file AND h.line = r.line
-            WHERE h.siret NOT IN (SELECT siret FROM establishments)
+            WHERE NOT EXISTS (SELECT 1 FROM establishments e WHERE e.siret = h.siret)
             """,
         )
     return {"register_slice": n_est, "establishments": wh.count("establishments")}

@@ -61,7 +61,8 @@ class RegisterFile:
     file: str
     path: Path
     columns: dict[str, str]  # name -> DuckDB type, as found in the file
-    wanted: list[str]
+    wanted: list[str]  # contract columns present in the file (the ones read)
+    contract_columns: list[str]  # every contract column; the views show absent ones as NULL
     size_bytes: int
 
     @property
@@ -110,7 +111,9 @@ def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
                 "column_missing", file=file_label, column=name, message_args={"found": found}
             )
     wanted = [c for c in (*required, *optional) if c in columns]
-    return RegisterFile(role, file_label, path, columns, wanted, path.stat().st_size)
+    return RegisterFile(
+        role, file_label, path, columns, wanted, [*required, *optional], path.stat().st_size
+    )
 
 
 def _raw_expr(name: str, duck_type: str) -> str:
@@ -153,12 +156,16 @@ def attach_register(wh: Warehouse, reg: RegisterFile, cache_dir: Path) -> str:
             tmp.replace(cached)
         source = cached
     types = reg.columns if not reg.is_csv else {c: "VARCHAR" for c in reg.wanted}
-    raw_select = ", ".join(_raw_expr(c, types[c]) for c in reg.wanted)
+    raw_select = ", ".join(
+        _raw_expr(c, types[c]) if c in types else f"NULL::VARCHAR AS {quote_ident(c)}"
+        for c in reg.contract_columns
+    )
     view = f"register_{reg.role}"
     wh.con.execute(
         f"CREATE OR REPLACE VIEW {view}_raw AS SELECT {raw_select} FROM {_scan_sql(source)}"
     )
     wh.con.execute(
-        f"CREATE OR REPLACE VIEW {view} AS SELECT {clean_columns_sql(reg.wanted)} FROM {view}_raw"
+        f"CREATE OR REPLACE VIEW {view} AS SELECT {clean_columns_sql(reg.contract_columns)} "
+        f"FROM {view}_raw"
     )
     return view

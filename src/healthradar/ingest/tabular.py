@@ -2,9 +2,11 @@
 
 Every cell is kept as text and every row keeps its origin `(input, file, line)`: line is the
 physical line where the record starts in a CSV (header = line 1, first data row = line 2, as in
-frictionless) and the sheet row in an XLSX (header in row 1). Headers are mapped to the contract's
-canonical columns through its alias table; when several headers map to one column (a list with
-both "SIREN" and "SIRET"), the first non-empty value wins, the exact canonical name first.
+frictionless) and the sheet row in an XLSX. The header is the first non-blank row unless the
+config names its row (`header_row`, for exports with a title above the table). Headers are
+mapped to the contract's canonical columns through its alias table; when several headers map to
+one column (a list with both "SIREN" and "SIRET"), the first non-empty value wins, the exact
+canonical name first.
 Reading is split from loading so that a missing file or required column stops the build before
 anything is written.
 """
@@ -25,6 +27,8 @@ from healthradar.engine import Warehouse
 from healthradar.errors import FatalInputError
 from healthradar.ingest.sniff import sniff_csv
 
+StructureIssue = tuple[int, str, str | None, str, str | None]
+
 
 @dataclass
 class RawTable:
@@ -44,6 +48,8 @@ class RawTable:
     ignored: list[str]
     lines: list[int] = field(default_factory=list)
     rows: list[list[str | None]] = field(default_factory=list)
+    # (line, column, raw value, reason, detail): records that look broken (unclosed quote...)
+    structure_issues: list[StructureIssue] = field(default_factory=list)
 
     def to_arrow(self, contract: Contract) -> pa.Table:
         names = [c.name for c in contract.columns]
@@ -85,7 +91,12 @@ def _map_headers(contract: Contract, headers: list[str]) -> tuple[dict[str, list
 
 
 def read_tabular(
-    input_id: str, contract: Contract, path: Path, file_label: str, sheet: str | None = None
+    input_id: str,
+    contract: Contract,
+    path: Path,
+    file_label: str,
+    sheet: str | None = None,
+    header_row: int | None = None,
 ) -> RawTable:
     """Read a CSV or XLSX file and check its header against the contract (fatal if incomplete)."""
     if not path.is_file():
@@ -97,14 +108,13 @@ def read_tabular(
     delimiter: str | None = None
     try:
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-            headers, lines, rows = _read_excel(path, sheet)
+            records = _excel_records(path, sheet)
             decimal = "."
         else:
             dialect, text = sniff_csv(raw)
             encoding, delimiter, decimal = dialect.encoding, dialect.delimiter, dialect.decimal
-            headers, lines, rows = _read_csv(text, delimiter)
-    except FatalInputError:
-        raise
+            records = _csv_records(text, delimiter)
+        headers, data, structure = _split_header(records, header_row, is_csv=encoding is not None)
     except Exception as exc:  # a corrupt workbook or binary file: one clear message
         raise FatalInputError(
             "input_unreadable", file=file_label, message_args={"detail": str(exc)}
@@ -129,40 +139,59 @@ def read_tabular(
         headers=headers,
         mapping=mapping,
         ignored=ignored,
-        lines=lines,
-        rows=rows,
+        lines=[line for line, _ in data],
+        rows=[cells for _, cells in data],
+        structure_issues=structure,
     )
 
 
-def _read_csv(text: str, delimiter: str) -> tuple[list[str], list[int], list[list[str | None]]]:
+Record = tuple[int, list[str | None]]  # (line where the record starts, cells)
+
+
+def _csv_records(text: str, delimiter: str) -> list[Record]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers: list[str] | None = None
-    lines: list[int] = []
-    rows: list[list[str | None]] = []
+    records: list[Record] = []
     next_start = 1
-    for record in reader:
+    for cells in reader:
         start, next_start = next_start, reader.line_num + 1
-        if headers is None:
-            if not any(cell.strip() for cell in record):
-                continue  # blank lines before the header
-            headers = [cell.strip() for cell in record]
-            continue
-        lines.append(start)
-        rows.append(list(record))
-    return headers or [], lines, rows
+        records.append((start, list(cells)))
+    return records
 
 
-def _read_excel(
-    path: Path, sheet: str | None
-) -> tuple[list[str], list[int], list[list[str | None]]]:
+def _excel_records(path: Path, sheet: str | None) -> list[Record]:
+    """Every row of the sheet as text, numbered as the sheet numbers them (row 1 = first)."""
     reader = fastexcel.read_excel(str(path))
-    batch = reader.load_sheet(sheet if sheet is not None else 0, header_row=0, dtypes="string")
+    batch = reader.load_sheet(
+        sheet if sheet is not None else 0, header_row=None, skip_rows=0, dtypes="string"
+    )
     table = batch.to_arrow()
-    headers = [str(name) for name in table.column_names]
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    rows = [list(values) for values in zip(*columns, strict=True)] if columns else []
-    lines = list(range(2, len(rows) + 2))
-    return headers, lines, rows
+    return [(i + 1, list(cells)) for i, cells in enumerate(zip(*columns, strict=True))]
+
+
+def _split_header(
+    records: list[Record], header_row: int | None, is_csv: bool
+) -> tuple[list[str], list[Record], list[StructureIssue]]:
+    """Header = the given row, else the first non-blank one; flag records that look broken."""
+    start = 0
+    for i, (line, cells) in enumerate(records):
+        blank = not any((c or "").strip() for c in cells)
+        if (header_row is None and not blank) or (header_row is not None and line >= header_row):
+            start = i
+            break
+    else:
+        return [], [], []
+    headers = [(c or "").strip() for c in records[start][1]]
+    data = records[start + 1 :]
+    issues: list[StructureIssue] = []
+    for line, cells in data:
+        newlines = sum((c or "").count("\n") for c in cells)
+        if is_csv and newlines:
+            issues.append((line, "*", None, "record_multiline", f"{line}–{line + newlines}"))
+        extra = [c for c in cells[len(headers) :] if c and c.strip()]
+        if extra:
+            issues.append((line, "*", " | ".join(extra)[:200], "row_ragged", None))
+    return headers, data, issues
 
 
 def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[RawTable]) -> int:
@@ -175,6 +204,9 @@ def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[Ra
         )
         arrow_tables = [schema.empty_table()]
     combined = pa.concat_tables(arrow_tables)
+    issues = [(t.input_id, t.file, *issue) for t in tables for issue in t.structure_issues]
+    if issues:
+        wh.con.executemany("INSERT INTO issues VALUES ('ingest', ?, ?, ?, ?, ?, ?, ?)", issues)
     wh.con.register("_raw_incoming", combined)
     try:
         wh.con.execute(f'CREATE OR REPLACE TABLE "{table_name}" AS SELECT * FROM _raw_incoming')

@@ -1,8 +1,9 @@
 """`healthradar serve`: the built outputs and a read-only JSON API, on 127.0.0.1 by default.
 
 The app only reads files that the build wrote (`out/`): pages, exports and the JSON twins of the
-indicators. It accepts GET and HEAD only, never serves the warehouse file (it holds row-level
-register data), and answers API errors with one envelope: {"ok": false, "error": ..., "status"}.
+indicators. It accepts GET and HEAD only, serves only the file types publish writes for readers
+(never the warehouse, which holds row-level register data), and answers API errors with one
+envelope: {"ok": false, "error": ..., "status": ...}.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-_PRIVATE_SUFFIXES = (".duckdb", ".wal", ".tmp")
+# Only what publish writes for readers; never the warehouse (row-level register data).
+_PUBLIC_SUFFIXES = (".html", ".csv", ".parquet", ".json", ".svg", ".png", ".pdf", ".xlsx")
 
 
 class _PublicFiles(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Any:
-        if path.endswith(_PRIVATE_SUFFIXES):
+        name = path.rstrip("/").lower()
+        if name not in ("", ".") and not name.endswith(_PUBLIC_SUFFIXES):
             raise StarletteHTTPException(status_code=404)
         return await super().get_response(path, scope)
 
@@ -35,7 +38,8 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def create_app(out_dir: Path) -> FastAPI:
     out_dir = out_dir.resolve()
-    app = FastAPI(title="healthradar", docs_url="/api/docs", redoc_url=None)
+    # No Swagger/ReDoc pages: they load their scripts from a CDN. /openapi.json stays.
+    app = FastAPI(title="healthradar", docs_url=None, redoc_url=None)
 
     def load(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))

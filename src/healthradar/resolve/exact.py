@@ -66,6 +66,9 @@ def resolve_exact(wh: Warehouse) -> dict[str, int]:
 def build_entities(wh: Warehouse) -> dict[str, int]:
     """Entities from links; row outcomes and resolve issues. Re-runnable after relinking."""
     n_entities = wh.materialise("entities", ENTITIES_SQL)
+    # What an earlier run of this function wrote is replaced, not added to.
+    wh.con.execute("DELETE FROM issues WHERE stage = 'resolve'")
+    wh.con.execute("DELETE FROM row_outcomes WHERE stage = 'resolve'")
     add_issues(
         wh,
         "resolve",
@@ -82,7 +85,7 @@ def build_entities(wh: Warehouse) -> dict[str, int]:
     wh.con.execute(
         """
         INSERT INTO row_outcomes
-        SELECT l.input, l.file, l.line,
+        SELECT 'resolve', l.input, l.file, l.line,
                CASE WHEN l.occurrence = 1 THEN 'integrated' ELSE 'merged' END,
                l.entity_id, e.status
         FROM entity_links l JOIN entities e USING (entity_id)

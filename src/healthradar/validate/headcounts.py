@@ -14,7 +14,7 @@ from healthradar.issues import add_issues
 HEADCOUNT_ROWS_SQL = """
 WITH cleaned AS (
     SELECT r._input AS input, r._file AS file, r._line AS line,
-           hr_clean(r.siret) AS siret_raw, hr_digits(hr_clean(r.siret)) AS siret,
+           hr_clean(r.siret) AS siret_raw, hr_identifier(hr_clean(r.siret), 14) AS siret,
            hr_clean(r.headcount) AS headcount_raw,
            hr_number(hr_clean(r.headcount), coalesce(f.decimal_mark, '.')) AS headcount,
            hr_clean(r.year) AS year_raw, TRY_CAST(hr_clean(r.year) AS INTEGER) AS year
@@ -74,7 +74,7 @@ def validate_headcounts(wh: Warehouse, vintage: int) -> int:
     wh.con.execute(
         """
         INSERT INTO row_outcomes
-        SELECT input, file, line,
+        SELECT 'validate', input, file, line,
                CASE WHEN reject_reason IS NOT NULL THEN 'rejected'
                     WHEN occurrence > 1 THEN 'merged' ELSE 'integrated' END,
                CASE WHEN reject_reason IS NULL THEN 'siret:' || siret END,

@@ -18,7 +18,7 @@ WITH cleaned AS (
            hr_clean(r.filiere) AS filiere_label, hr_clean(r.city) AS city,
            hr_clean(r.postcode) AS postcode, hr_clean(r.employees) AS employees_raw,
            hr_clean(r.revenue_meur) AS revenue_raw, hr_clean(r.website) AS website,
-           hr_digits(hr_clean(r.siren)) AS id_digits,
+           hr_identifier(hr_clean(r.siren), 9) AS id_digits,
            coalesce(f.decimal_mark, '.') AS decimal_mark
     FROM raw_partners r LEFT JOIN input_files f ON f.file = r._file
 ), checked AS (
@@ -78,7 +78,7 @@ def validate_partners(wh: Warehouse) -> int:
     wh.con.execute(
         """
         INSERT INTO row_outcomes
-        SELECT input, file, line, 'rejected', NULL, NULL
+        SELECT 'validate', input, file, line, 'rejected', NULL, NULL
         FROM partner_rows WHERE reject_reason IS NOT NULL
         """
     )

@@ -37,8 +37,18 @@ _MACROS = (
                  THEN replace(s, '.', '') ELSE s END
           ELSE s
         END AS DOUBLE)""",
+    # only finite numbers: 'nan', 'inf' would poison every sum they enter
+    "CREATE OR REPLACE MACRO hr_finite(x) AS CASE WHEN isfinite(x) THEN x END",
     "CREATE OR REPLACE MACRO hr_number(v, mark) AS "
-    "hr_number_s(regexp_replace(v, '[\\s\\x{00A0}\\x{202F}]', '', 'g'), mark)",
+    "hr_finite(hr_number_s(regexp_replace(v, '[\\s\\x{00A0}\\x{202F}]', '', 'g'), mark))",
+    # an identifier that went through a spreadsheet: '552120222.0', or a leading zero lost
+    # ('11234002' for SIREN 011234002); `width` is 9 (SIREN) or 14 (SIRET)
+    "CREATE OR REPLACE MACRO hr_identifier_d(d, width) AS CASE "
+    "WHEN regexp_full_match(d, '[0-9]+') AND length(d) = width - 1 THEN '0' || d "
+    "WHEN regexp_full_match(d, '[0-9]+') AND width = 9 AND length(d) = 13 THEN '0' || d "
+    "ELSE d END",
+    "CREATE OR REPLACE MACRO hr_identifier(v, width) AS "
+    "hr_identifier_d(hr_digits(regexp_replace(v, '[.,]0+$', '')), width)",
 )
 
 

@@ -38,6 +38,8 @@ def test_read_only_and_private_files(tiny_build: BuildResult) -> None:
     c = client(tiny_build)
     assert c.post("/api/indicators").status_code == 405
     assert c.get("/warehouse.duckdb").status_code == 404
+    assert c.get("/WAREHOUSE.DUCKDB").status_code == 404
+    assert c.get("/api/docs").status_code == 404  # Swagger pages would load a CDN script
     page = c.get("/")
     assert page.status_code == 200 and "<html" in page.text
     assert c.get("/emploi.html").status_code == 200

@@ -185,7 +185,7 @@ def _split_header(
     data = records[start + 1 :]
     issues: list[StructureIssue] = []
     for line, cells in data:
-        newlines = sum((c or "").count("\n") for c in cells)
+        newlines = sum((c or "").rstrip("\r\n").count("\n") for c in cells)
         if is_csv and newlines:
             issues.append((line, "*", None, "record_multiline", f"{line}–{line + newlines}"))
         extra = [c for c in cells[len(headers) :] if c and c.strip()]

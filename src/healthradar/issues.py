@@ -99,3 +99,13 @@ LEFT JOIN warnings w USING (file)
 WHERE f.kind IN ('partners', 'headcounts')
 ORDER BY f.kind, f.input, f.file
 """
+
+
+QUALITY_BY_REASON_SQL = """
+SELECT severity, reason, count(*) AS count
+FROM (SELECT coalesce(r.severity, 'unknown') AS severity, i.reason
+      FROM issues i LEFT JOIN reasons r USING (reason))
+GROUP BY severity, reason
+ORDER BY CASE severity WHEN 'rejected' THEN 0 WHEN 'warning' THEN 1 WHEN 'info' THEN 2 ELSE 3 END,
+         reason
+"""

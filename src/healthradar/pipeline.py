@@ -31,7 +31,12 @@ from healthradar.indicators import QueryContext, default_registry
 from healthradar.indicators.registry import IndicatorResult
 from healthradar.ingest.register import RegisterFile, attach_register, inspect_register
 from healthradar.ingest.tabular import RawTable, load_raw, read_tabular
-from healthradar.issues import RECONCILIATION_SQL, create_quality_tables, quality_rows_sql
+from healthradar.issues import (
+    QUALITY_BY_REASON_SQL,
+    RECONCILIATION_SQL,
+    create_quality_tables,
+    quality_rows_sql,
+)
 from healthradar.provenance import file_sha256
 from healthradar.publish import Bundle, publish_bundle
 from healthradar.reference import region_departements, region_name, register_reference_tables
@@ -274,6 +279,12 @@ def make_bundle(
     """Collect everything publishing needs, so that `publish/` only formats."""
     project = plan.config.project
     region = project.region
+    totals = [
+        int(v or 0)
+        for v in wh.con.execute(
+            f"SELECT sum(rows_read), sum(rejected) FROM ({RECONCILIATION_SQL})"
+        ).fetchall()[0]
+    ]
     arrow = {lang_: wh.con.sql(quality_rows_sql(lang_)).to_arrow_table() for lang_ in ("fr", "en")}
     return Bundle(
         project_name=project.name,
@@ -288,6 +299,9 @@ def make_bundle(
         results=results,
         quality=arrow,
         reconciliation=wh.con.sql(RECONCILIATION_SQL).to_arrow_table(),
+        quality_by_reason=wh.con.sql(QUALITY_BY_REASON_SQL).to_arrow_table(),
+        rows_read_total=totals[0],
+        rows_rejected_total=totals[1],
         to_resolve=wh.con.sql(TO_RESOLVE_SQL).to_arrow_table(),
         input_files=wh.con.sql(
             "SELECT * EXCLUDE (path) FROM input_files ORDER BY kind, input, file"

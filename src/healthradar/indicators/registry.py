@@ -20,8 +20,6 @@ from ibis.expr.types import Table
 
 from healthradar.engine import Warehouse, quote_ident
 
-Units = ("jobs", "establishments", "companies", "share", "EUR", "rate", "count")
-
 
 @dataclass(frozen=True)
 class Measure:

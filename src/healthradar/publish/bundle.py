@@ -24,6 +24,9 @@ class Bundle:
     results: list[IndicatorResult]
     quality: dict[str, pa.Table]  # lang -> issues with messages in that language
     reconciliation: pa.Table
+    quality_by_reason: pa.Table  # severity, reason, count
+    rows_read_total: int
+    rows_rejected_total: int
     to_resolve: pa.Table
     input_files: pa.Table
     register_counts: dict[str, int]

@@ -132,6 +132,8 @@ def chart_spec(result: IndicatorResult, lang: str) -> dict[str, Any] | None:
     return spec
 
 
-def render_svg(spec: dict[str, Any]) -> str:
-    svg: str = vlc.vegalite_to_svg(spec)
+def render_svg(spec: dict[str, Any], lang: str) -> str:
+    """SVG with the language's number format ('10 000' in French, '10,000' in English)."""
+    locale = vlc.get_format_locale("fr-FR" if lang == "fr" else "en-US")
+    svg: str = vlc.vegalite_to_svg(spec, format_locale=locale)
     return svg

@@ -126,7 +126,7 @@ def render_chapter(bundle: Bundle, chapter: str, lang: str, out: Path) -> dict[s
                 "id": ind.id,
                 "title": ind.title[lang],
                 "description": ind.description[lang],
-                "svg": render_svg(spec) if spec else "",
+                "svg": render_svg(spec, lang) if spec else "",
                 "headers": headers,
                 "rows": rows,
                 "caveat": ind.caveats.get(lang, ""),
@@ -150,13 +150,9 @@ def render_chapter(bundle: Bundle, chapter: str, lang: str, out: Path) -> dict[s
 
 
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
-    issues = bundle.quality[lang].to_pylist()
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    by_reason: dict[tuple[str, str], int] = defaultdict(int)
-    for row in issues:
+    for row in bundle.quality[lang].to_pylist():
         by_file[row["file"]].append(row)
-        by_reason[(row["severity"], row["reason"])] += 1
-    severity_rank = {"rejected": 0, "warning": 1, "info": 2}
     files = []
     for f in bundle.input_files.to_pylist():
         f["delimiter_label"] = {"\t": "tab", None: ""}.get(f["delimiter"], f["delimiter"])
@@ -180,12 +176,7 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
                 for k in ("core", "revealed", "outside", "to_resolve")
             ],
             input_files=files,
-            by_reason=[
-                {"severity": s, "reason": r, "count": c}
-                for (s, r), c in sorted(
-                    by_reason.items(), key=lambda kv: (severity_rank.get(kv[0][0], 9), kv[0][1])
-                )
-            ],
+            by_reason=bundle.quality_by_reason.to_pylist(),
             issues_by_file=sorted(by_file.items()),
         )
     )
@@ -194,10 +185,11 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
 
 def render_index(bundle: Bundle, lang: str, out: Path) -> None:
     main, _ = headline(bundle, lang)
-    recon = bundle.reconciliation.to_pylist()
-    read = sum(r["rows_read"] or 0 for r in recon)
-    rejected = sum(r["rejected"] or 0 for r in recon)
-    quality_line = f"{t(lang, 'rows_read')}: {read} · {t(lang, 'rejected')}: {rejected}"
+    read, rejected = bundle.rows_read_total, bundle.rows_rejected_total
+    quality_line = (
+        f"{t(lang, 'rows_read')}: {fmt_number(read, lang)} · "
+        f"{t(lang, 'rejected')}: {fmt_number(rejected, lang)}"
+    )
     html = (
         _env()
         .get_template("index.html")

@@ -36,6 +36,8 @@ path = "inputs/headcounts.csv"
 id = "partenaire1"
 label = "Partenaire 1"
 path = "inputs/partners/partenaire1.csv"
+# sheet = "Adhérents"      # XLSX : nom de la feuille (défaut : la première)
+# header_row = 3           # ligne (CSV) ou rang (XLSX) des en-têtes s'il y a un titre au-dessus
 
 [perimeter]
 # Codes NAF rév. 2 du « cœur » traditionnel (défaut : les cinq codes du baromètre de référence).

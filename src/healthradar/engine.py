@@ -56,12 +56,6 @@ class Warehouse:
     def table(self, name: str) -> Table:
         return self.ibis.table(name)
 
-    def has_table(self, name: str) -> bool:
-        rows = self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
-        ).fetchall()
-        return bool(rows[0][0])
-
     def compile(self, expr: Table) -> str:
         return str(ibis.to_sql(expr, dialect="duckdb"))
 

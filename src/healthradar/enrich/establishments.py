@@ -154,17 +154,16 @@ def enrich(wh: Warehouse, scope: Scope, siret_from_nic: bool = True) -> dict[str
         LEFT JOIN headcounts h ON h.siret = s.siret
         """,
     )
-    if wh.has_table("headcounts"):
-        add_issues(
-            wh,
-            "enrich",
-            """
-            SELECT r.input, r.file, r.line, 'siret' AS "column", r.siret AS raw_value,
-                   'siret_outside_perimeter' AS reason, NULL AS detail
-            FROM headcount_rows r JOIN headcounts h ON h.file = r.file AND h.line = r.line
-            WHERE NOT EXISTS (SELECT 1 FROM establishments e WHERE e.siret = h.siret)
-            """,
-        )
+    add_issues(
+        wh,
+        "enrich",
+        """
+        SELECT r.input, r.file, r.line, 'siret' AS "column", r.siret AS raw_value,
+               'siret_outside_perimeter' AS reason, NULL AS detail
+        FROM headcount_rows r JOIN headcounts h ON h.file = r.file AND h.line = r.line
+        WHERE NOT EXISTS (SELECT 1 FROM establishments e WHERE e.siret = h.siret)
+        """,
+    )
     return {"register_slice": n_est, "establishments": wh.count("establishments")}
 
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
+from healthradar.engine import quote_literal
+
 __all__ = [
     "DATA_DIR",
     "departement_names",
@@ -104,11 +106,6 @@ _TABLES: dict[str, tuple[str, dict[str, str]]] = {
 _NAF_REV2 = re.compile(r"([0-9]{2})\.?([0-9]{2})([A-Z])")
 
 
-def _sql_string(value: str) -> str:
-    """Quote a Python string as a SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create (or replace) the ``ref_*`` tables in ``con`` from the packaged files.
 
@@ -124,10 +121,12 @@ def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
                 f"reference file {path} is missing: rebuild it with "
                 "`python scripts/build_reference.py`"
             )
-        spec = ", ".join(f"{_sql_string(name)}: {_sql_string(t)}" for name, t in columns.items())
+        spec = ", ".join(
+            f"{quote_literal(name)}: {quote_literal(t)}" for name, t in columns.items()
+        )
         con.execute(
             f"CREATE OR REPLACE TABLE {table} AS "
-            f"SELECT * FROM read_csv({_sql_string(str(path))}, header = true, "
+            f"SELECT * FROM read_csv({quote_literal(str(path))}, header = true, "
             f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
             f"columns = {{{spec}}})"
         )

@@ -1,57 +1,193 @@
 """Chapter 'emploi': jobs and establishments of the health industry, core and revealed.
 
 Every query reads `perimeter` (active establishments of the scope, one row each, with the rule
-that put them there). Jobs are the sum of measured headcounts and tranche estimates: `jobs` is
-the central value, `jobs_low`/`jobs_high` the bounds, `jobs_measured` the establishments whose
-value is a measured headcount and `jobs_unknown` those without any headcount information.
+that put them there). Jobs are the sum of measured headcounts and band estimates: `jobs` is the
+central value, `jobs_low`/`jobs_high` the bounds, `jobs_measured` the establishments whose value
+is a measured headcount and `jobs_unknown` those without any headcount information.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ibis
 from ibis.expr.types import Table
 
-from healthradar.indicators.registry import Indicator, Measure, QueryContext, Registry
+from healthradar.i18n import fmt_number
+from healthradar.indicators.definition import Chapter, Dimension, KeyFigures, Measure
+from healthradar.indicators.registry import IndicatorResult, QueryContext
+from healthradar.reference.filieres import FILIERE_TITLES
 
-CHAPTER = "emploi"
 SOURCES = ("register", "partners", "headcounts")
+REQUIRES = ("register",)  # partner lists and headcounts refine the figures; none is needed
 
+# -- measures (each with its own unit; jobs carry their bounds) ---------------------------------
 ESTABLISHMENTS = Measure(
-    "establishments", "establishments", {"fr": "Établissements", "en": "Establishments"}
+    "establishments",
+    "establishments",
+    {"fr": "Établissements", "en": "Establishments"},
+    units="establishments",
 )
-COMPANIES = Measure("companies", "companies", {"fr": "Entreprises", "en": "Companies"})
-JOBS = Measure("jobs", "jobs", {"fr": "Emplois", "en": "Jobs"}, low="jobs_low", high="jobs_high")
+COMPANIES = Measure(
+    "companies", "companies", {"fr": "Entreprises", "en": "Companies"}, units="companies"
+)
+JOBS = Measure(
+    "jobs",
+    "jobs",
+    {"fr": "Emplois", "en": "Jobs"},
+    low="jobs_low",
+    high="jobs_high",
+    units="establishments",
+    confidential=True,
+)
 JOBS_MEASURED = Measure(
     "jobs_measured",
     "establishments",
     {"fr": "Établissements à effectif mesuré", "en": "Establishments with a measured headcount"},
+    units="establishments",
 )
 JOBS_UNKNOWN = Measure(
     "jobs_unknown",
     "establishments",
     {"fr": "Établissements sans information d'effectif", "en": "Establishments without headcount"},
+    units="establishments",
 )
 SHARE_EST = Measure(
     "share_establishments",
     "share",
     {"fr": "Part des établissements", "en": "Share of establishments"},
+    units="establishments",
+    kind="share",
 )
-SHARE_JOBS = Measure("share_jobs", "share", {"fr": "Part des emplois", "en": "Share of jobs"})
-
+SHARE_JOBS = Measure(
+    "share_jobs",
+    "share",
+    {"fr": "Part des emplois", "en": "Share of jobs"},
+    units="establishments",
+    confidential=True,
+    kind="share",
+)
 STANDARD = (ESTABLISHMENTS, COMPANIES, JOBS, JOBS_MEASURED, JOBS_UNKNOWN)
 
-ESTIMATE_CAVEAT = {
+# -- dimensions ---------------------------------------------------------------------------------
+PERIMETRE = Dimension(
+    "perimetre",
+    {"fr": "Périmètre", "en": "Perimeter"},
+    values={
+        "core": {"fr": "Cœur", "en": "Core"},
+        "revealed": {"fr": "Révélés", "en": "Revealed"},
+        "total": {"fr": "Total", "en": "Total"},
+    },
+)
+NAF = Dimension(
+    "naf",
+    {"fr": "NAF", "en": "NAF"},
+    label="naf_label",
+    label_title={"fr": "Libellé NAF", "en": "NAF label (INSEE, in French)"},
+)
+DEPARTEMENT = Dimension(
+    "departement",
+    {"fr": "Département", "en": "Département"},
+    label="departement_name",
+    label_title={"fr": "Nom", "en": "Name"},
+)
+FILIERE = Dimension(
+    "filiere",
+    {"fr": "Filière", "en": "Filière"},
+    values={name: {"fr": name, "en": english} for name, english in FILIERE_TITLES.items()},
+)
+
+
+def size_label(value: object, lang: str) -> str:
+    """Size classes are labelled in French by classify ('2 000+', 'Non renseignée')."""
+    text = str(value)
+    if lang == "fr":
+        return text
+    if text == "Non renseignée":
+        return "Unknown"
+    return text.replace("\u202f", ",")
+
+
+SIZE_CLASS = Dimension(
+    "size_class", {"fr": "Taille d'entreprise", "en": "Company size"}, sort="size_order",
+    values=size_label,
+)  # fmt: skip
+
+# -- caveats ------------------------------------------------------------------------------------
+ESTIMATE = {
     "fr": "Emplois : effectif mesuré quand il est fourni, sinon estimé depuis la tranche "
     "d'effectifs du répertoire Sirene (valeur centrale, bornes basse et haute).",
     "en": "Jobs: measured headcount where provided, otherwise estimated from the Sirene "
     "headcount band (central value, low and high bounds).",
 }
-REVEALED_CAVEAT = {
-    "fr": "« Révélé » : entreprises listées par les partenaires, actives dans le périmètre, "
+REVEALED = {
+    "fr": "« Révélés » : entreprises listées par les partenaires, actives dans le périmètre, "
     "enregistrées sous un code NAF hors cœur ; dépend de l'exhaustivité des listes.",
     "en": "'Revealed': companies listed by partners, active in the scope, registered under a "
     "non-core NAF code; depends on how complete the partner lists are.",
 }
+NAF_LABELS = {
+    "fr": "",
+    "en": "NAF labels are published by INSEE in French only.",
+}
+
+
+def caveats(*parts: Mapping[str, str]) -> dict[str, str]:
+    return {lang: " ".join(p[lang] for p in parts if p[lang]) for lang in ("fr", "en")}
+
+
+JOBS_CAVEATS = caveats(ESTIMATE, REVEALED)
+
+
+def _key_figures(results: Mapping[str, IndicatorResult], lang: str) -> KeyFigures | None:
+    if "emploi.totals" not in results:
+        return None
+    rows = {r["perimetre"]: r for r in results["emploi.totals"].data.to_pylist()}
+    total, core, rev = (rows.get(k) or {} for k in ("total", "core", "revealed"))
+
+    def n(row: Mapping[str, object], key: str) -> str:
+        return fmt_number(row.get(key) or 0, lang)
+
+    if lang == "fr":
+        headline = (
+            f"{n(total, 'jobs')} emplois dans {n(total, 'establishments')} établissements, dont "
+            f"{n(core, 'jobs')} dans le cœur ({n(core, 'establishments')} établissements) et "
+            f"{n(rev, 'jobs')} révélés ({n(rev, 'establishments')} établissements)."
+        )
+        details = (
+            f"Fourchette d'estimation : {n(total, 'jobs_low')} – {n(total, 'jobs_high')} emplois.",
+            f"{n(total, 'jobs_measured')} établissements sur {n(total, 'establishments')} ont un "
+            f"effectif mesuré ; {n(total, 'jobs_unknown')} n'ont aucune information d'effectif "
+            "(comptés 0) ; les autres sont estimés depuis la tranche d'effectifs.",
+        )
+    else:
+        headline = (
+            f"{n(total, 'jobs')} jobs in {n(total, 'establishments')} establishments, of which "
+            f"{n(core, 'jobs')} in the core ({n(core, 'establishments')} establishments) and "
+            f"{n(rev, 'jobs')} revealed ({n(rev, 'establishments')} establishments)."
+        )
+        details = (
+            f"Estimate range: {n(total, 'jobs_low')} – {n(total, 'jobs_high')} jobs.",
+            f"{n(total, 'jobs_measured')} of {n(total, 'establishments')} establishments have a "
+            f"measured headcount; {n(total, 'jobs_unknown')} have no headcount information "
+            "(counted as 0); the others are estimated from the headcount band.",
+        )
+    return KeyFigures(headline, details)
+
+
+CHAPTER = Chapter(
+    "emploi",
+    title={"fr": "Emplois et établissements", "en": "Jobs and establishments"},
+    intro={
+        "fr": "Les emplois et établissements de l'industrie de santé de la région : le cœur "
+        "NAF vu par la statistique publique et les entreprises révélées par les listes des "
+        "partenaires.",
+        "en": "Health-industry jobs and establishments of the region: the NAF core seen by "
+        "public statistics and the companies revealed by the partners' lists.",
+    },
+    order=10,
+    key_figures=_key_figures,
+)
 
 
 def _measures(t: Table) -> dict[str, ibis.Value]:
@@ -61,11 +197,31 @@ def _measures(t: Table) -> dict[str, ibis.Value]:
         "jobs": t.jobs.sum().fill_null(0).cast("float64"),
         "jobs_low": t.jobs_low.sum().fill_null(0).cast("float64"),
         "jobs_high": t.jobs_high.sum().fill_null(0).cast("float64"),
-        "jobs_measured": t.count(where=t.jobs_source == "headcount"),
-        "jobs_unknown": t.count(where=t.jobs.isnull()),
+        "jobs_measured": t.count(where=t.jobs_source == "headcount").cast("int64"),
+        "jobs_unknown": t.count(where=t.jobs.isnull()).cast("int64"),
     }
 
 
+@CHAPTER.indicator(
+    "totals",
+    title={
+        "fr": "Emplois et établissements : cœur, révélés, total",
+        "en": "Jobs and establishments: core, revealed, total",
+    },
+    description={
+        "fr": "Établissements actifs du périmètre et leurs emplois, pour le cœur NAF et les "
+        "entreprises révélées par les partenaires.",
+        "en": "Active establishments in scope and their jobs, for the NAF core and the "
+        "companies revealed by partners.",
+    },
+    sources=SOURCES,
+    requires=REQUIRES,
+    dimensions=(PERIMETRE,),
+    measures=STANDARD,
+    caveats=JOBS_CAVEATS,
+    chart={"kind": "bar", "x": "perimetre", "y": "jobs"},
+    order_by=("perimetre",),
+)
 def totals(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     by_perimeter = t.group_by("perimetre").aggregate(**_measures(t))
@@ -73,11 +229,51 @@ def totals(ctx: QueryContext) -> Table:
     return by_perimeter.union(overall.select(*by_perimeter.columns))
 
 
+@CHAPTER.indicator(
+    "by_naf",
+    title={"fr": "Emplois et établissements par code NAF", "en": "Jobs and establishments by NAF code"},
+    description={
+        "fr": "Cœur : les codes NAF configurés. Révélés : les codes sous lesquels le répertoire "
+        "enregistre les entreprises listées par les partenaires.",
+        "en": "Core: the configured NAF codes. Revealed: the codes under which the register "
+        "files the companies listed by partners.",
+    },
+    sources=SOURCES,
+    requires=REQUIRES,
+    dimensions=(PERIMETRE, NAF),
+    measures=STANDARD,
+    caveats=caveats(ESTIMATE, REVEALED, NAF_LABELS),
+    chart={"kind": "barh", "y": "naf", "x": "jobs", "color": "perimetre"},
+    order_by=("perimetre", "-jobs", "naf"),
+)  # fmt: skip
 def by_naf(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["perimetre", "naf", "naf_label"]).aggregate(**_measures(t))
 
 
+@CHAPTER.indicator(
+    "by_departement",
+    title={
+        "fr": "Part des emplois et des établissements par département",
+        "en": "Share of jobs and of establishments by département",
+    },
+    description={
+        "fr": "Répartition géographique du périmètre (cœur + révélés).",
+        "en": "Geographic distribution of the perimeter (core + revealed).",
+    },
+    sources=SOURCES,
+    requires=REQUIRES,
+    dimensions=(DEPARTEMENT,),
+    measures=(*STANDARD, SHARE_EST, SHARE_JOBS),
+    caveats=JOBS_CAVEATS,
+    chart={
+        "kind": "share_pair",
+        "y": "departement_name",
+        "first": "share_jobs",
+        "second": "share_establishments",
+    },
+    order_by=("departement",),
+)
 def by_departement(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     agg = t.group_by("departement").aggregate(**_measures(t))
@@ -88,151 +284,83 @@ def by_departement(ctx: QueryContext) -> Table:
     else:
         deps = deps.filter(deps.code_departement.isin(agg.departement))
     joined = deps.left_join(agg, deps.code_departement == agg.departement)
+    names = [n for n in _measures(t) if n != "departement"]
     filled = joined.select(
         departement=joined.code_departement,
         departement_name=joined.nom,
-        **{
-            name: joined[name].fill_null(0)
-            for name in (
-                "establishments",
-                "companies",
-                "jobs",
-                "jobs_low",
-                "jobs_high",
-                "jobs_measured",
-                "jobs_unknown",
-            )
-        },
+        **{name: joined[name].fill_null(0) for name in names},
     )
     whole = ibis.window()
     return filled.mutate(
         share_establishments=(
-            filled.establishments / filled.establishments.sum().over(whole).nullif(0)
+            filled.establishments.cast("float64")
+            / filled.establishments.sum().over(whole).nullif(0)
         ),
         share_jobs=filled.jobs / filled.jobs.sum().over(whole).nullif(0),
     )
 
 
+@CHAPTER.indicator(
+    "by_size_class",
+    title={
+        "fr": "Emplois et établissements par taille d'entreprise",
+        "en": "Jobs and establishments by company size",
+    },
+    description={
+        "fr": "Taille de l'entreprise (tranche d'effectifs de l'unité légale).",
+        "en": "Company size (headcount band of the legal unit).",
+    },
+    sources=SOURCES,
+    requires=REQUIRES,
+    dimensions=(SIZE_CLASS,),
+    measures=STANDARD,
+    caveats=JOBS_CAVEATS,
+    chart={"kind": "bar", "x": "size_class", "y": "jobs", "sort": "size_order"},
+    order_by=("size_order",),
+)
 def by_size_class(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["size_order", "size_class"]).aggregate(**_measures(t))
 
 
+@CHAPTER.indicator(
+    "by_filiere",
+    title={"fr": "Emplois et établissements par filière", "en": "Jobs and establishments by filière"},
+    description={
+        "fr": "Filière : table NAF → filière pour le cœur, libellés normalisés des partenaires "
+        "pour les révélés.",
+        "en": "Filière: NAF → filière map for the core, partners' normalised labels for "
+        "revealed.",
+    },
+    sources=SOURCES,
+    requires=REQUIRES,
+    dimensions=(FILIERE, PERIMETRE),
+    measures=STANDARD,
+    caveats=JOBS_CAVEATS,
+    chart={"kind": "barh", "y": "filiere", "x": "jobs", "color": "perimetre"},
+    order_by=("filiere", "perimetre"),
+)  # fmt: skip
 def by_filiere(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["filiere", "perimetre"]).aggregate(**_measures(t))
 
 
+@CHAPTER.indicator(
+    "size_by_filiere",
+    title={"fr": "Taille d'entreprise × filière", "en": "Company size × filière"},
+    description={
+        "fr": "Croisement de la taille d'entreprise et de la filière (cœur + révélés).",
+        "en": "Company size crossed with filière (core + revealed).",
+    },
+    sources=SOURCES,
+    requires=REQUIRES,
+    dimensions=(FILIERE, SIZE_CLASS),
+    measures=STANDARD,
+    caveats=JOBS_CAVEATS,
+    chart={"kind": "heatmap", "x": "size_class", "y": "filiere", "value": "jobs",
+           "sort": "size_order"},
+    order_by=("filiere", "size_order"),
+)  # fmt: skip
 def size_by_filiere(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["filiere", "size_order", "size_class"]).aggregate(**_measures(t))
-
-
-def register(registry: Registry) -> None:
-    def add(
-        name: str,
-        title_fr: str,
-        title_en: str,
-        desc_fr: str,
-        desc_en: str,
-        dims: tuple[str, ...],
-        query: object,
-        measures: tuple[Measure, ...] = STANDARD,
-        chart: dict[str, object] | None = None,
-        order_by: tuple[str, ...] = (),
-        caveats: dict[str, str] | None = None,
-    ) -> None:
-        registry.add(
-            Indicator(
-                id=f"{CHAPTER}.{name}",
-                chapter=CHAPTER,
-                title={"fr": title_fr, "en": title_en},
-                description={"fr": desc_fr, "en": desc_en},
-                sources=SOURCES,
-                dimensions=dims,
-                measures=measures,
-                query=query,  # type: ignore[arg-type]
-                caveats=caveats or ESTIMATE_CAVEAT,
-                chart=chart or {},
-                order_by=order_by,
-            )
-        )
-
-    add(
-        "totals",
-        "Emplois et établissements : cœur, révélés, total",
-        "Jobs and establishments: core, revealed, total",
-        "Établissements actifs du périmètre et leurs emplois, pour le cœur NAF et les "
-        "entreprises révélées par les partenaires.",
-        "Active establishments in scope and their jobs, for the NAF core and the companies "
-        "revealed by partners.",
-        ("perimetre",),
-        totals,
-        chart={"kind": "bar", "x": "perimetre", "y": "jobs"},
-        caveats={k: ESTIMATE_CAVEAT[k] + " " + REVEALED_CAVEAT[k] for k in ("fr", "en")},
-    )
-    add(
-        "by_naf",
-        "Emplois et établissements par code NAF",
-        "Jobs and establishments by NAF code",
-        "Cœur : les codes NAF configurés. Révélés : les codes sous lesquels le répertoire "
-        "enregistre les entreprises listées par les partenaires.",
-        "Core: the configured NAF codes. Revealed: the codes under which the register files "
-        "the companies listed by partners.",
-        ("perimetre", "naf", "naf_label"),
-        by_naf,
-        chart={"kind": "barh", "y": "naf", "x": "jobs", "color": "perimetre"},
-        order_by=("perimetre", "-jobs", "naf"),
-    )
-    add(
-        "by_departement",
-        "Part des emplois et des établissements par département",
-        "Share of jobs and of establishments by département",
-        "Répartition géographique du périmètre (cœur + révélés).",
-        "Geographic distribution of the perimeter (core + revealed).",
-        ("departement", "departement_name"),
-        by_departement,
-        measures=(*STANDARD, SHARE_EST, SHARE_JOBS),
-        chart={"kind": "share_pair", "y": "departement_name"},
-        order_by=("departement",),
-    )
-    add(
-        "by_size_class",
-        "Emplois et établissements par taille d'entreprise",
-        "Jobs and establishments by company size",
-        "Taille de l'entreprise (tranche d'effectifs de l'unité légale).",
-        "Company size (headcount band of the legal unit).",
-        ("size_order", "size_class"),
-        by_size_class,
-        chart={"kind": "bar", "x": "size_class", "y": "jobs", "sort": "size_order"},
-        order_by=("size_order",),
-    )
-    add(
-        "by_filiere",
-        "Emplois et établissements par filière",
-        "Jobs and establishments by filière",
-        "Filière : table NAF → filière pour le cœur, libellés normalisés des partenaires "
-        "pour les révélés.",
-        "Filière: NAF → filière map for the core, partners' normalised labels for revealed.",
-        ("filiere", "perimetre"),
-        by_filiere,
-        chart={"kind": "barh", "y": "filiere", "x": "jobs", "color": "perimetre"},
-        order_by=("filiere", "perimetre"),
-    )
-    add(
-        "size_by_filiere",
-        "Taille d'entreprise × filière",
-        "Company size × filière",
-        "Croisement de la taille d'entreprise et de la filière (cœur + révélés).",
-        "Company size crossed with filière (core + revealed).",
-        ("filiere", "size_order", "size_class"),
-        size_by_filiere,
-        chart={
-            "kind": "heatmap",
-            "x": "size_class",
-            "y": "filiere",
-            "value": "jobs",
-            "sort": "size_order",
-        },
-        order_by=("filiere", "size_order"),
-    )

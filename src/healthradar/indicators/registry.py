@@ -1,64 +1,43 @@
-"""The indicator registry: every published figure is one named, documented query.
+"""The indicator registry: every published figure is one named, documented, validated query.
 
-An `Indicator` is metadata (id, chapter, FR/EN title, unit, sources, caveats, dimensions,
-measures) plus a function that builds an Ibis expression over the warehouse. The registry refuses
-two indicators with one id and is built explicitly (no import side effects), so tests can make
-their own. Evaluation materialises each result as a warehouse table `ind_<id>` (wide: dimensions
-and measures as columns) and appends it to `indicator_values` (long: one row per cell and
-measure, with low/high bounds where the measure has them), recording the SQL of every query for
-the manifest. The report, the API and the exports only read these results.
+Chapters are added explicitly (no import side effects), so tests build their own registries.
+`add` refuses what would break later stages silently: a twin id, a text missing in one language,
+a chart or sort key naming no column, an unknown chart kind. Evaluation runs on any warehouse
+backend: each query is materialised as `ind_<id>` (wide), fetched sorted (NULLs last on every
+backend), and flattened into `indicator_values` (long: one row per cell and measure, with bounds,
+the units behind the cell and the mask, false until the confidentiality stage fills it). An
+indicator whose required inputs are absent from the build is skipped, with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
 
-from healthradar.engine import Warehouse, quote_ident
+from healthradar.contracts import Contract
+from healthradar.engine import Warehouse
+from healthradar.indicators.definition import CHART_KINDS, LANGS, Chapter, Indicator, Texts
 
-
-@dataclass(frozen=True)
-class Measure:
-    name: str
-    unit: str
-    title: dict[str, str]
-    low: str | None = None  # column holding the low bound, if the measure is an estimate
-    high: str | None = None
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    chapter: str
-    title: dict[str, str]
-    description: dict[str, str]
-    sources: tuple[str, ...]
-    dimensions: tuple[str, ...]
-    measures: tuple[Measure, ...]
-    query: Callable[[QueryContext], Table]
-    caveats: dict[str, str] = field(default_factory=dict)
-    chart: dict[str, Any] = field(default_factory=dict)  # hints for publish (kind, x, y, color)
-    order_by: tuple[str, ...] = ()  # columns; a leading '-' sorts descending
-
-    def order_sql(self) -> str:
-        keys = self.order_by or self.dimensions
-        parts = [
-            f"{quote_ident(k[1:])} DESC NULLS LAST" if k.startswith("-") else quote_ident(k)
-            for k in keys
-        ]
-        return " ORDER BY " + ", ".join(parts) if parts else ""
-
-    @property
-    def table_name(self) -> str:
-        return "ind_" + self.id.replace(".", "__")
-
-    @property
-    def unit(self) -> str:
-        return self.measures[0].unit
+INDICATOR_VALUES_SCHEMA = pa.schema(
+    [
+        ("indicator_id", pa.string()),
+        ("dimensions", pa.string()),  # JSON object, keys sorted
+        ("measure", pa.string()),
+        ("unit", pa.string()),
+        ("value", pa.float64()),
+        ("low", pa.float64()),
+        ("high", pa.float64()),
+        ("units", pa.int64()),
+        ("masked", pa.bool_()),
+        ("mask_reason", pa.string()),
+    ]
+)
 
 
 @dataclass
@@ -83,18 +62,93 @@ class IndicatorResult:
         return self.data.num_rows
 
 
+@dataclass(frozen=True)
+class SkippedIndicator:
+    indicator: Indicator
+    missing: tuple[str, ...]
+
+    def reason(self, lang: str) -> str:
+        names = ", ".join(self.missing)
+        if lang == "fr":
+            return f"non calculé : entrée absente de ce baromètre ({names})"
+        return f"not computed: input absent from this build ({names})"
+
+
+@dataclass
+class Evaluation:
+    results: list[IndicatorResult] = field(default_factory=list)
+    skipped: list[SkippedIndicator] = field(default_factory=list)
+
+
+def _complete(texts: Texts | None, what: str) -> None:
+    if texts is None or any(not str(texts.get(lang, "")).strip() for lang in LANGS):
+        raise ValueError(f"{what} needs a text in {' and '.join(LANGS)}")
+
+
 class Registry:
-    def __init__(self) -> None:
+    def __init__(self, chapters: Iterable[Chapter] = ()) -> None:
         self._items: dict[str, Indicator] = {}
+        self._chapters: dict[str, Chapter] = {}
+        for chapter in chapters:
+            self.add_chapter(chapter)
 
-    def add(self, indicator: Indicator) -> Indicator:
-        if indicator.id in self._items:
-            raise ValueError(f"indicator {indicator.id!r} is already registered")
-        if not indicator.id.startswith(indicator.chapter + "."):
-            raise ValueError(f"indicator id {indicator.id!r} must start with its chapter")
-        self._items[indicator.id] = indicator
-        return indicator
+    # -- building ----------------------------------------------------------------------------
+    def add_chapter(self, chapter: Chapter) -> Chapter:
+        if chapter.id in self._chapters:
+            raise ValueError(f"chapter {chapter.id!r} is already registered")
+        _complete(chapter.title, f"chapter {chapter.id}: title")
+        _complete(chapter.intro, f"chapter {chapter.id}: intro")
+        self._chapters[chapter.id] = chapter
+        for indicator in chapter.indicators:
+            self.add(indicator)
+        return chapter
 
+    def add(self, ind: Indicator) -> Indicator:
+        if ind.id in self._items:
+            raise ValueError(f"indicator {ind.id!r} is already registered")
+        if not ind.id.startswith(ind.chapter + "."):
+            raise ValueError(f"indicator id {ind.id!r} must start with its chapter")
+        if ind.chapter not in self._chapters:
+            raise ValueError(f"{ind.id}: chapter {ind.chapter!r} is not registered")
+        _complete(ind.title, f"{ind.id}: title")
+        _complete(ind.description, f"{ind.id}: description")
+        if ind.caveats:
+            _complete(ind.caveats, f"{ind.id}: caveats")
+        if not ind.sources or not ind.measures:
+            raise ValueError(f"{ind.id}: sources and measures are required")
+        if not set(ind.required_inputs) <= set(ind.sources):
+            raise ValueError(f"{ind.id}: required inputs must be among its sources")
+        for d in ind.dimensions:
+            _complete(d.title, f"{ind.id}: dimension {d.name}")
+            if d.label:
+                _complete(d.label_title, f"{ind.id}: label of dimension {d.name}")
+        for m in ind.measures:
+            _complete(m.title, f"{ind.id}: measure {m.name}")
+            if bool(m.low) != bool(m.high):
+                raise ValueError(f"{ind.id}: measure {m.name} needs both low and high, or none")
+            if m.kind not in ("number", "share"):
+                raise ValueError(f"{ind.id}: measure {m.name} has unknown kind {m.kind!r}")
+        names = ind.dimension_names + tuple(m.name for m in ind.measures)
+        if len(set(names)) != len(names):
+            raise ValueError(f"{ind.id}: a name is used twice among dimensions and measures")
+        columns = set(ind.columns)
+        for key in ind.order_by:
+            if key.lstrip("-") not in columns:
+                raise ValueError(f"{ind.id}: order key {key!r} is not a column of the result")
+        if ind.chart:
+            kind = ind.chart.get("kind")
+            if kind not in CHART_KINDS:
+                raise ValueError(f"{ind.id}: unknown chart kind {kind!r}")
+            for key in CHART_KINDS[kind]:
+                if ind.chart.get(key) not in columns:
+                    raise ValueError(f"{ind.id}: chart key {key}={ind.chart.get(key)!r} unknown")
+            for key in ("color", "sort"):
+                if key in ind.chart and ind.chart[key] not in columns:
+                    raise ValueError(f"{ind.id}: chart key {key}={ind.chart[key]!r} unknown")
+        self._items[ind.id] = ind
+        return ind
+
+    # -- reading -----------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self._items.values())
 
@@ -104,54 +158,96 @@ class Registry:
     def get(self, indicator_id: str) -> Indicator:
         return self._items[indicator_id]
 
-    def chapters(self) -> list[str]:
-        return list(dict.fromkeys(i.chapter for i in self))
+    def chapters(self) -> list[Chapter]:
+        return sorted(self._chapters.values(), key=lambda c: (c.order, c.id))
 
-    def evaluate(self, ctx: QueryContext) -> list[IndicatorResult]:
-        wh = ctx.wh
-        wh.con.execute(
-            """
-            CREATE OR REPLACE TABLE indicator_values (
-                indicator_id VARCHAR, dimensions JSON, measure VARCHAR, unit VARCHAR,
-                value DOUBLE, low DOUBLE, high DOUBLE
-            )
-            """
-        )
-        results = []
+    def chapter(self, chapter_id: str) -> Chapter:
+        return self._chapters[chapter_id]
+
+    def contracts(self) -> dict[str, Contract]:
+        """The inputs the chapters declare (beyond the register and the partner lists)."""
+        out: dict[str, Contract] = {}
+        for chapter in self.chapters():
+            for contract in chapter.contracts:
+                out[contract.input_kind] = contract
+        return out
+
+    # -- evaluating --------------------------------------------------------------------------
+    def evaluate(
+        self,
+        ctx: QueryContext,
+        available: Iterable[str],
+        only: Iterable[str] | None = None,
+    ) -> Evaluation:
+        """Evaluate every indicator (or those in `only`) whose inputs are in `available`."""
+        have = set(available)
+        wanted = set(only) if only is not None else None
+        evaluation = Evaluation()
         for ind in self:
-            expr = ind.query(ctx)
-            missing = [
-                c
-                for c in (*ind.dimensions, *(m.name for m in ind.measures))
-                if c not in expr.columns
-            ]
+            if wanted is not None and ind.id not in wanted:
+                continue
+            missing = tuple(s for s in ind.required_inputs if s not in have)
             if missing:
-                raise ValueError(f"{ind.id}: query lacks columns {missing}")
-            wh.materialise(ind.table_name, expr)
-            sql = wh.sql_log[ind.table_name]
-            dims = ", ".join(f"{quote_ident(d)} := {quote_ident(d)}" for d in ind.dimensions)
-            dims_json = f"to_json(struct_pack({dims}))" if dims else "'{}'::JSON"
+                evaluation.skipped.append(SkippedIndicator(ind, missing))
+                continue
+            evaluation.results.append(evaluate_indicator(ctx, ind))
+        ctx.wh.load_arrow("indicator_values", indicator_values(evaluation.results))
+        return evaluation
+
+
+def evaluate_indicator(ctx: QueryContext, ind: Indicator) -> IndicatorResult:
+    expr = ind.query(ctx)
+    missing = [c for c in ind.columns if c not in expr.columns]
+    if missing:
+        raise ValueError(f"{ind.id}: query lacks columns {missing}")
+    wh = ctx.wh
+    wh.materialise(ind.table_name, expr.select(*ind.columns))
+    sql = wh.sql_log[ind.table_name]
+    table = wh.table(ind.table_name)
+    keys = ind.order_by or ind.dimension_names
+    order = [
+        ibis.desc(table[k[1:]], nulls_first=False)
+        if k.startswith("-")
+        else ibis.asc(table[k], nulls_first=False)
+        for k in keys
+    ]
+    data = wh.to_arrow(table.order_by(order) if order else table)
+    return IndicatorResult(ind, sql, data)
+
+
+def indicator_values(results: Iterable[IndicatorResult]) -> pa.Table:
+    """The long table of every published cell (built from the small wide results)."""
+    rows: dict[str, list[Any]] = {name: [] for name in INDICATOR_VALUES_SCHEMA.names}
+    for result in results:
+        ind = result.indicator
+        for record in result.data.to_pylist():
+            dims = json.dumps(
+                {d: _jsonable(record.get(d)) for d in ind.dimension_names},
+                ensure_ascii=False,
+                sort_keys=True,
+            )
             for m in ind.measures:
-                low = f"CAST({quote_ident(m.low)} AS DOUBLE)" if m.low else "NULL"
-                high = f"CAST({quote_ident(m.high)} AS DOUBLE)" if m.high else "NULL"
-                wh.con.execute(
-                    f"INSERT INTO indicator_values SELECT ?, {dims_json}, ?, ?, "
-                    f"CAST({quote_ident(m.name)} AS DOUBLE), {low}, {high} "
-                    f"FROM {quote_ident(ind.table_name)}",
-                    [ind.id, m.name, m.unit],
-                )
-            data = wh.con.sql(
-                f"SELECT * FROM {quote_ident(ind.table_name)}{ind.order_sql()}"
-            ).to_arrow_table()
-            results.append(IndicatorResult(ind, sql, _plain_numbers(data)))
-        return results
+                rows["indicator_id"].append(ind.id)
+                rows["dimensions"].append(dims)
+                rows["measure"].append(m.name)
+                rows["unit"].append(m.unit)
+                rows["value"].append(_number(record.get(m.name)))
+                rows["low"].append(_number(record.get(m.low)) if m.low else None)
+                rows["high"].append(_number(record.get(m.high)) if m.high else None)
+                units = record.get(m.units) if m.units else None
+                rows["units"].append(int(units) if units is not None else None)
+                rows["masked"].append(False)
+                rows["mask_reason"].append(None)
+    return pa.table(rows, schema=INDICATOR_VALUES_SCHEMA)
 
 
-def _plain_numbers(table: pa.Table) -> pa.Table:
-    """DuckDB sums integers into HUGEINT (Arrow decimal); publish wants plain int64/float64."""
-    columns = []
-    for col in table.columns:
-        if pa.types.is_decimal(col.type):
-            col = col.cast(pa.int64() if col.type.scale == 0 else pa.float64())
-        columns.append(col)
-    return pa.table(columns, names=table.column_names)
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def results_by_id(results: Iterable[IndicatorResult]) -> Mapping[str, IndicatorResult]:
+    return {r.indicator.id: r for r in results}

@@ -5,95 +5,157 @@ Each integrated partner row is linked to an entity. A row with a usable SIREN li
 entity: the first row (in the config's list order, then by line) is integrated, the others are
 merged into it. A row without a usable SIREN gets an entity of its own, `row:<input>:<line>`,
 with status `to_resolve`; so does a valid SIREN that the register does not know. The fuzzy
-matcher (name + address against the register, Splink) will later relink `to_resolve` rows by
-rewriting `entity_links` before `build_entities` runs, without touching anything else.
+matcher (name + address against the register) will later relink `to_resolve` rows by rewriting
+`entity_links` before `build_entities` runs, without touching anything else.
 """
 
 from __future__ import annotations
 
+import ibis
+from ibis.expr.types import Table
+
 from healthradar.engine import Warehouse
-from healthradar.issues import add_issues
+from healthradar.quality.records import record_issues, record_outcomes
 
-LINKS_SQL = """
-WITH kept AS (
-    SELECT p.*, o.ord AS input_order,
-           CASE WHEN p.siren IS NOT NULL THEN 'siren:' || p.siren
-                ELSE 'row:' || p.input || ':' || p.line END AS entity_id
-    FROM partner_rows p JOIN partner_inputs o ON o.input = p.input
-    WHERE p.reject_reason IS NULL
-)
-SELECT input, file, line, name, siren, filiere_label, city, postcode, entity_id,
-       CASE WHEN siren IS NOT NULL THEN 'exact_siren' ELSE 'unresolved' END AS rule,
-       row_number() OVER w AS occurrence,
-       first_value(file || ':' || line) OVER w AS first_origin
-FROM kept
-WINDOW w AS (PARTITION BY entity_id ORDER BY input_order, line
-             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-"""
 
-# The register's answer for every SIREN the partners gave (one semi-join scan of the file).
-REGISTER_MATCHES_SQL = """
-SELECT siren, etatAdministratifUniteLegale AS etat, denominationUniteLegale AS denomination
-FROM register_legal_units
-WHERE siren IN (SELECT DISTINCT siren FROM entity_links WHERE siren IS NOT NULL)
-"""
+def _origin(t: Table) -> ibis.Value:
+    return t.file + ":" + t.line.cast("string")
 
-ENTITIES_SQL = """
-SELECT l.entity_id,
-       any_value(l.siren) AS siren,
-       coalesce(arg_min(l.name, l.occurrence), any_value(m.denomination)) AS name,
-       any_value(m.denomination) AS register_name,
-       any_value(m.etat) AS register_state,
-       count(*) AS n_rows,
-       string_agg(DISTINCT l.input, ', ' ORDER BY l.input) AS inputs,
-       list(DISTINCT l.filiere_label) FILTER (WHERE l.filiere_label IS NOT NULL) AS filiere_labels,
-       arg_min(l.city, l.occurrence) AS city,
-       arg_min(l.postcode, l.occurrence) AS postcode,
-       CASE WHEN any_value(m.siren) IS NOT NULL THEN 'resolved' ELSE 'to_resolve' END AS status,
-       CASE WHEN any_value(l.siren) IS NULL THEN 'siren_missing_or_invalid'
-            WHEN any_value(m.siren) IS NULL THEN 'siren_not_in_register' END AS to_resolve_reason
-FROM entity_links l LEFT JOIN register_matches m ON m.siren = l.siren
-GROUP BY l.entity_id
-"""
+
+def entity_links(wh: Warehouse) -> Table:
+    rows = wh.table("partner_rows")
+    order = wh.table("partner_inputs")
+    kept = rows.filter(rows.reject_reason.isnull()).join(order, "input")
+    kept = kept.mutate(
+        entity_id=ibis.ifelse(
+            kept.siren.notnull(),
+            "siren:" + kept.siren,
+            "row:" + kept.input + ":" + kept.line.cast("string"),
+        )
+    )
+    w = ibis.window(group_by="entity_id", order_by=["ord", "line"])
+    return kept.select(
+        "input",
+        "file",
+        "line",
+        "name",
+        "siren",
+        "filiere_label",
+        "city",
+        "postcode",
+        "entity_id",
+        rule=ibis.ifelse(kept.siren.notnull(), "exact_siren", "unresolved"),
+        occurrence=(ibis.row_number().over(w) + 1).cast("int64"),
+        first_origin=_origin(kept).first().over(w),
+    )
+
+
+def register_matches(wh: Warehouse) -> Table:
+    """The register's answer for every SIREN the partners gave (one semi-join of the file)."""
+    units = wh.table("register_legal_units")
+    links = wh.table("entity_links")
+    given = links.filter(links.siren.notnull()).select("siren").distinct()
+    found = units.semi_join(given, "siren")
+    return found.select(
+        "siren", etat=found.etatAdministratifUniteLegale, denomination=found.denominationUniteLegale
+    )
+
+
+def entities(wh: Warehouse) -> Table:
+    links = wh.table("entity_links")
+    matches = wh.table("register_matches")
+    joined = links.left_join(matches, links.siren == matches.siren).select(
+        links, matched_siren=matches.siren, etat=matches.etat, denomination=matches.denomination
+    )
+    first = joined.occurrence == 1
+    per_entity = joined.group_by("entity_id").aggregate(
+        siren=joined.siren.max(),
+        given_name=joined.name.max(where=first),
+        register_name=joined.denomination.max(),
+        register_state=joined.etat.max(),
+        n_rows=joined.count().cast("int64"),
+        city=joined.city.max(where=first),
+        postcode=joined.postcode.max(where=first),
+        matched=joined.matched_siren.max(),
+    )
+    inputs = links.select("entity_id", "input").distinct()
+    inputs = inputs.group_by("entity_id").aggregate(
+        inputs=inputs.input.group_concat(", ", order_by=inputs.input)
+    )
+    e = per_entity.join(inputs, "entity_id")
+    return e.select(
+        "entity_id",
+        "siren",
+        name=e.given_name.coalesce(e.register_name),
+        register_name=e.register_name,
+        register_state=e.register_state,
+        n_rows=e.n_rows,
+        inputs=e.inputs,
+        city=e.city,
+        postcode=e.postcode,
+        status=ibis.ifelse(e.matched.notnull(), "resolved", "to_resolve"),
+        to_resolve_reason=ibis.cases(
+            (e.siren.isnull(), "siren_missing_or_invalid"),
+            (e.matched.isnull(), "siren_not_in_register"),
+            else_=ibis.null().cast("string"),
+        ),
+    )
 
 
 def resolve_exact(wh: Warehouse) -> dict[str, int]:
-    wh.materialise("entity_links", LINKS_SQL)
-    wh.materialise("register_matches", REGISTER_MATCHES_SQL)
+    wh.materialise("entity_links", entity_links(wh))
+    wh.materialise("register_matches", register_matches(wh))
     return build_entities(wh)
 
 
 def build_entities(wh: Warehouse) -> dict[str, int]:
-    """Entities from links; row outcomes and resolve issues. Re-runnable after relinking."""
-    n_entities = wh.materialise("entities", ENTITIES_SQL)
-    # What an earlier run of this function wrote is replaced, not added to.
-    wh.con.execute("DELETE FROM issues WHERE stage = 'resolve'")
-    wh.con.execute("DELETE FROM row_outcomes WHERE stage = 'resolve'")
-    add_issues(
+    """Entities from links; row outcomes and resolve issues. Re-runnable after relinking:
+    each run replaces the resolve stage's issue and outcome tables."""
+    n_entities = wh.materialise("entities", entities(wh))
+    links, ents = wh.table("entity_links"), wh.table("entities")
+    duplicates = links.filter(links.occurrence > 1)
+    record_issues(
         wh,
         "resolve",
-        """
-        SELECT input, file, line, 'siren' AS "column", siren AS raw_value,
-               'duplicate_merged' AS reason, first_origin AS detail
-        FROM entity_links WHERE occurrence > 1
-        UNION ALL
-        SELECT l.input, l.file, l.line, 'siren', l.siren, 'siren_not_in_register', NULL
-        FROM entity_links l JOIN entities e USING (entity_id)
-        WHERE e.to_resolve_reason = 'siren_not_in_register'
-        """,
+        "duplicates",
+        duplicates.select(
+            "input",
+            "file",
+            "line",
+            column=ibis.literal("siren"),
+            raw_value=duplicates.siren,
+            reason=ibis.literal("duplicate_merged"),
+            detail=duplicates.first_origin,
+        ),
     )
-    wh.con.execute(
-        """
-        INSERT INTO row_outcomes
-        SELECT 'resolve', l.input, l.file, l.line,
-               CASE WHEN l.occurrence = 1 THEN 'integrated' ELSE 'merged' END,
-               l.entity_id, e.status
-        FROM entity_links l JOIN entities e USING (entity_id)
-        """
+    unknown = links.join(ents.filter(ents.to_resolve_reason == "siren_not_in_register"), "entity_id")
+    record_issues(
+        wh,
+        "resolve",
+        "not_in_register",
+        unknown.select(
+            "input",
+            "file",
+            "line",
+            column=ibis.literal("siren"),
+            raw_value=unknown.siren,
+            reason=ibis.literal("siren_not_in_register"),
+            detail=ibis.null().cast("string"),
+        ),
     )
-    row = wh.con.execute(
-        "SELECT count(*) FILTER (status = 'resolved'), count(*) FILTER (status = 'to_resolve') "
-        "FROM entities"
-    ).fetchone()
-    resolved, to_resolve = (int(row[0]), int(row[1])) if row else (0, 0)
-    return {"entities": n_entities, "resolved": resolved, "to_resolve": to_resolve}
+    linked = links.join(ents.select("entity_id", "status"), "entity_id")
+    record_outcomes(
+        wh,
+        "resolve",
+        "partners",
+        linked.select(
+            "input",
+            "file",
+            "line",
+            outcome=ibis.ifelse(linked.occurrence == 1, "integrated", "merged"),
+            entity_id=linked.entity_id,
+            status=linked.status,
+        ),
+    )
+    resolved = wh.count(ents.filter(ents.status == "resolved"))
+    return {"entities": n_entities, "resolved": resolved, "to_resolve": n_entities - resolved}

@@ -1,0 +1,46 @@
+"""Portable column expressions shared by the stages (the same result on DuckDB and Spark).
+
+Only operations that both backends compile identically are used: `re_replace` with plain
+character classes, `translate`, `lower`, `strip`, `substr`. Python's `unicodedata` (used to fold
+headers in `contracts`) has no SQL twin on Spark, so accents are folded with an explicit table
+that covers French and the Latin-1/Latin-Extended letters partner lists contain;
+`tests/test_expressions.py` checks the two foldings agree on such text.
+"""
+
+from __future__ import annotations
+
+import ibis
+from ibis.expr.types import StringValue
+
+# Lower-case accented letters and their base letter (ligatures are replaced before).
+_ACCENTED = "àáâãäåāăąçćčďèéêëēĕėęěìíîïīĭįıñńňòóôõöøōŏőùúûüūŭůűųýÿźżžšśşţťŕřľĺłğ"
+_PLAIN = "aaaaaaaaacccdeeeeeeeeeiiiiiiiinnnooooooooouuuuuuuuuyyzzzsssttrrlllg"
+assert len(_ACCENTED) == len(_PLAIN)
+
+# Spaces that spreadsheets and web exports put in values: no-break, narrow no-break, tab.
+_ODD_SPACES = "[\u00a0\u202f\t]"
+
+
+def clean_text(value: StringValue) -> StringValue:
+    """Trimmed text, with odd spaces made plain; '' becomes NULL."""
+    text = value.re_replace(_ODD_SPACES, " ").strip()
+    return text.nullif("")
+
+
+def fold(value: StringValue) -> StringValue:
+    """Case, accents and punctuation folded away: 'Santé numérique' and 'SANTE-NUMERIQUE'
+    compare equal. The SQL twin of `contracts.normalise_header`."""
+    text = value.lower()
+    for ligature, plain in (("œ", "oe"), ("æ", "ae"), ("ß", "ss"), ("°", " "), ("€", " eur ")):
+        text = text.replace(ligature, plain)
+    text = text.translate(_ACCENTED, _PLAIN)
+    return text.re_replace("[^a-z0-9]+", " ").strip()
+
+
+def digits_only(value: StringValue) -> StringValue:
+    """An identifier as written with spaces, dots, dashes or slashes, reduced to its characters."""
+    return value.re_replace("[\\s\u00a0\u202f.\\-/]", "")
+
+
+def null_text() -> StringValue:
+    return ibis.null().cast("string")

@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= demo-barometer
 PORT ?= 8765
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-spark lint bench clean
 
 $(BIN)/healthradar: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,spark]'
 	touch $(BIN)/healthradar
 
 install: $(BIN)/healthradar
@@ -20,6 +20,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The Spark parity tests (pyspark in local mode; Java 17 must be installed, see .ci/run).
+test-spark: install
+	$(BIN)/python -m pytest -m spark
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts

@@ -142,18 +142,19 @@ def test_markup_in_headers_does_not_break_the_message(tiny_project: Path) -> Non
 
 
 def test_resolve_can_run_again_without_double_counting(tiny_project: Path) -> None:
-    from healthradar.engine import Warehouse, connect
-    from healthradar.issues import RECONCILIATION_SQL
+    from healthradar.engine.duckdb_backend import DuckDBWarehouse
+    from healthradar.quality.report import reconciliation
     from healthradar.resolve.exact import build_entities
 
     build(tiny_project)
-    con = connect(tiny_project / "out" / "warehouse.duckdb")
+    wh = DuckDBWarehouse(tiny_project / "out" / "warehouse.duckdb")
     try:
-        build_entities(Warehouse(con))
-        recon = con.execute(RECONCILIATION_SQL).fetchall()
+        before = wh.to_rows(reconciliation(wh))
+        build_entities(wh)
+        after = wh.to_rows(reconciliation(wh))
     finally:
-        con.close()
-    assert all(row[-1] for row in recon)  # still balanced
+        wh.close()
+    assert after == before and all(row["balanced"] for row in after)  # still balanced
 
 
 def test_failed_swap_restores_the_previous_out(tiny_project: Path, monkeypatch) -> None:

@@ -17,9 +17,10 @@ def test_outbound_sockets_are_refused() -> None:
 
 
 def test_duckdb_never_autoloads_extensions(tmp_path) -> None:
-    from healthradar.engine import connect
+    from healthradar.engine import open_warehouse
 
-    con = connect(tmp_path / "w.duckdb")
+    wh = open_warehouse("duckdb", tmp_path)
+    con = wh._con  # type: ignore[attr-defined]  # the test inspects the backend's settings
     try:
         settings = dict(
             con.execute(

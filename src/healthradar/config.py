@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from healthradar.errors import FatalInputError
+from healthradar.reference.filieres import DEFAULT_NAF_FILIERES
 
 CONFIG_FILE = "healthradar.toml"
 
@@ -23,26 +24,6 @@ CONFIG_FILE = "healthradar.toml"
 DEFAULT_CORE_NAF = ["21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z"]
 DEFAULT_SIZE_BOUNDS = [250, 2000]
 
-# NAF sous-classe -> filière, for core establishments. Broader than the default core so that a
-# user who adds a code to the core list gets a filière without editing this map.
-DEFAULT_NAF_FILIERES: dict[str, str] = {
-    "21.10Z": "Biotech/Pharma",
-    "21.20Z": "Biotech/Pharma",
-    "46.46Z": "Biotech/Pharma",
-    "72.11Z": "Biotech/Pharma",
-    "20.14Z": "Biotech/Pharma",
-    "32.50A": "Medtech",
-    "32.50B": "Medtech",
-    "26.60Z": "Medtech",
-    "26.70Z": "Medtech",
-    "46.69B": "Medtech",
-    "62.01Z": "Santé numérique",
-    "62.02A": "Santé numérique",
-    "63.11Z": "Santé numérique",
-    "58.29C": "Santé numérique",
-}
-
-FILIERES = ("Biotech/Pharma", "Medtech", "Santé numérique")
 
 
 class _Strict(BaseModel):
@@ -94,10 +75,44 @@ class PartnerInput(_Strict):
     )
 
 
+class TableInput(_Strict):
+    """A chapter's own input (`[inputs.<kind>]`), read against the chapter's contract."""
+
+    path: Path
+    sheet: str | None = None
+    header_row: int | None = Field(
+        default=None, ge=1, description="Line (CSV) or row (XLSX) of the header, if not the first"
+    )
+
+
 class InputsSection(_Strict):
     register_files: RegisterInput = Field(alias="register")
     headcounts: HeadcountsInput | None = None
     partners: list[PartnerInput] = Field(default_factory=list)
+    tables: dict[str, TableInput] = Field(
+        default_factory=dict,
+        description="chapter inputs, written [inputs.<kind>]; the kind must be declared by a "
+        "chapter (checked at preflight)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _chapter_inputs(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        fixed = {"register", "register_files", "headcounts", "partners", "tables"}
+        tables = dict(data.get("tables", {}))
+        rest = {}
+        for key, value in data.items():
+            if key in fixed:
+                rest[key] = value
+            elif isinstance(value, dict) and "path" in value:
+                tables[key] = value
+            else:
+                rest[key] = value  # left for the strict check to report
+        if tables:
+            rest["tables"] = tables
+        return rest
 
     @model_validator(mode="after")
     def _unique_partner_ids(self) -> InputsSection:
@@ -106,6 +121,7 @@ class InputsSection(_Strict):
         if twins:
             raise ValueError(f"partner ids must be unique, repeated: {', '.join(twins)}")
         paths = [str(p.path) for p in self.partners]
+        paths += [str(t.path) for t in self.tables.values()]
         if self.headcounts is not None:
             paths.append(str(self.headcounts.path))
         same = sorted({p for p in paths if paths.count(p) > 1})
@@ -150,6 +166,12 @@ class FilieresSection(_Strict):
 
 
 class EngineSection(_Strict):
+    backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="duckdb (embedded, default) or spark (see docs/scale.md)"
+    )
+    spark_master: str = Field(
+        default="local[2]", description="Spark master URL when backend = 'spark'"
+    )
     memory_limit: str = Field(default="4GB", pattern=r"^\d+(\.\d+)?\s*([KMGT]i?B)$")
     threads: int = Field(default=0, ge=0, description="0 = DuckDB's default (all cores)")
 

@@ -1,10 +1,10 @@
-"""Run a build: preflight, then ingest → validate → resolve → enrich → classify → indicators
-→ publish.
+"""Run a build: preflight, then ingest → validate → resolve → enrich → classify → indicators →
+quality → publish. This module only orders the stages, reports progress and times them.
 
 The preflight reads the config and checks every declared file and required column before
 anything is written: a missing file or column raises `FatalInputError` (exit code 2 in the CLI)
-and the previous `out/` is untouched. The build itself writes into a fresh work folder beside
-`out/` and replaces `out/` only when everything succeeded, so a failed build never leaves a
+and the previous `out/` is untouched. The build writes into a fresh work folder beside `out/`
+and replaces `out/` only when everything succeeded, so a failed build never leaves a
 half-written barometer behind.
 """
 
@@ -24,26 +24,21 @@ from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
 from healthradar.config import Config, load_config
-from healthradar.contracts import HEADCOUNTS, PARTNERS
-from healthradar.engine import Warehouse, connect
+from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
+from healthradar.engine import Warehouse, open_warehouse
 from healthradar.enrich.establishments import Scope, enrich, register_scope_counts
-from healthradar.indicators import QueryContext, default_registry
-from healthradar.indicators.registry import IndicatorResult
-from healthradar.ingest.register import RegisterFile, attach_register, inspect_register
-from healthradar.ingest.tabular import RawTable, load_raw, read_tabular
-from healthradar.issues import (
-    QUALITY_BY_REASON_SQL,
-    RECONCILIATION_SQL,
-    create_quality_tables,
-    quality_rows_sql,
-)
-from healthradar.provenance import file_sha256
+from healthradar.errors import FatalInputError
+from healthradar.indicators import Evaluation, QueryContext, Registry, default_registry
+from healthradar.ingest.register import RegisterFile, inspect_register
+from healthradar.ingest.stage import IngestPlan, ingest
+from healthradar.ingest.tabular import RawTable, read_tabular
 from healthradar.publish import Bundle, publish_bundle
-from healthradar.reference import region_departements, region_name, register_reference_tables
+from healthradar.quality.report import QualityReport, build_report, load_reasons
+from healthradar.reference import region_departements, region_name
 from healthradar.resolve.exact import resolve_exact
+from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
 from healthradar.validate.partners import validate_partners
-from healthradar.validate.sql_functions import register_sql_functions
 
 OUT_DIR = "out"
 WORK_DIR = ".healthradar"
@@ -58,15 +53,32 @@ class Plan:
     project_dir: Path
     config: Config
     raw_config: dict[str, Any]
+    registry: Registry
     register: dict[str, RegisterFile]
-    partners: list[RawTable]
-    headcounts: list[RawTable]
+    tables: dict[str, list[RawTable]]  # input kind -> files read
+    contracts: dict[str, Contract]  # input kind -> contract
 
     @property
     def scope(self) -> Scope:
         region = self.config.project.region
         deps = None if region == "FR" else region_departements(region)
         return Scope(deps, list(self.config.perimeter.core_naf), self.config.project.vintage)
+
+    @property
+    def available_inputs(self) -> set[str]:
+        """Inputs this build declares: an indicator needing another one is skipped."""
+        return {"register", *(kind for kind, files in self.tables.items() if files)}
+
+    def ingest_plan(self) -> IngestPlan:
+        work = self.project_dir / WORK_DIR
+        return IngestPlan(
+            register=self.register,
+            tables=self.tables,
+            contracts=self.contracts,
+            partner_lists=[(p.id, p.label or p.id) for p in self.config.inputs.partners],
+            cache_dir=work / "cache",
+            hash_cache=work / "hash-cache.json",
+        )
 
 
 @dataclass
@@ -75,8 +87,12 @@ class BuildResult:
     plan: Plan
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, Any] = field(default_factory=dict)
-    results: list[IndicatorResult] = field(default_factory=list)
+    evaluation: Evaluation = field(default_factory=Evaluation)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def results(self) -> list[Any]:
+        return self.evaluation.results
 
 
 def _label(project_dir: Path, path: Path) -> str:
@@ -86,14 +102,34 @@ def _label(project_dir: Path, path: Path) -> str:
         return str(path)
 
 
-def preflight(project_dir: Path) -> Plan:
+def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
     """Read the config and check every declared input; raise FatalInputError on the first gap."""
+    registry = registry or default_registry()
     config, raw = load_config(project_dir)
     inputs = config.inputs
+    contracts: dict[str, Contract] = {"partners": PARTNERS, "headcounts": HEADCOUNTS}
+    contracts.update(registry.contracts())
 
     def resolve(p: Path) -> Path:
         return p if p.is_absolute() else project_dir / p
 
+    def read(input_id: str, kind: str, path: Path, sheet: str | None, header: int | None) -> RawTable:
+        full = resolve(path)
+        return read_tabular(
+            input_id, contracts[kind], full, _label(project_dir, full), sheet, header
+        )
+
+    unknown = sorted(set(inputs.tables) - set(contracts))
+    if unknown:
+        raise FatalInputError(
+            "config_invalid",
+            file=str(project_dir / "healthradar.toml"),
+            column=f"inputs.{unknown[0]}",
+            message_args={
+                "detail": f"inputs.{unknown[0]}: no chapter reads an input of that kind "
+                f"(known: {', '.join(sorted(contracts))})"
+            },
+        )
     register = {
         role: inspect_register(role, resolve(path), _label(project_dir, resolve(path)))
         for role, path in (
@@ -101,31 +137,16 @@ def preflight(project_dir: Path) -> Plan:
             ("legal_units", inputs.register_files.legal_units),
         )
     }
-    partners = [
-        read_tabular(
-            p.id,
-            PARTNERS,
-            resolve(p.path),
-            _label(project_dir, resolve(p.path)),
-            p.sheet,
-            p.header_row,
-        )
-        for p in inputs.partners
+    tables: dict[str, list[RawTable]] = {kind: [] for kind in contracts}
+    tables["partners"] = [
+        read(p.id, "partners", p.path, p.sheet, p.header_row) for p in inputs.partners
     ]
-    headcounts = []
     if inputs.headcounts is not None:
         h = inputs.headcounts
-        headcounts.append(
-            read_tabular(
-                "headcounts",
-                HEADCOUNTS,
-                resolve(h.path),
-                _label(project_dir, resolve(h.path)),
-                h.sheet,
-                h.header_row,
-            )
-        )
-    return Plan(project_dir, config, raw, register, partners, headcounts)
+        tables["headcounts"] = [read("headcounts", "headcounts", h.path, h.sheet, h.header_row)]
+    for kind, t in inputs.tables.items():
+        tables[kind] = [read(kind, kind, t.path, t.sheet, t.header_row)]
+    return Plan(project_dir, config, raw, registry, register, tables, contracts)
 
 
 class _Stages:
@@ -144,33 +165,18 @@ class _Stages:
         self.timings[name] = round(time.perf_counter() - start, 4)
 
 
-def run_stages(
-    plan: Plan, wh: Warehouse, stages: _Stages
-) -> tuple[dict[str, Any], list[IndicatorResult]]:
+def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, Any], Evaluation]:
     """All warehouse stages of a build (everything but publishing). Used by `build` and benches."""
     config, scope = plan.config, plan.scope
     counts: dict[str, Any] = {}
-    cache_dir = plan.project_dir / WORK_DIR / "cache"
     with stages.stage("ingest"):
-        register_reference_tables(wh.con)
-        register_sql_functions(wh.con)
-        create_quality_tables(wh)
-        _record_input_files(wh, plan)
-        for reg in plan.register.values():
-            attach_register(wh, reg, cache_dir)
-        counts["raw_partners"] = load_raw(wh, "raw_partners", PARTNERS, plan.partners)
-        counts["raw_headcounts"] = load_raw(wh, "raw_headcounts", HEADCOUNTS, plan.headcounts)
-        wh.con.execute(
-            "CREATE OR REPLACE TABLE partner_inputs (input VARCHAR, ord INTEGER, label VARCHAR)"
-        )
-        for i, partner in enumerate(config.inputs.partners):
-            wh.con.execute(
-                "INSERT INTO partner_inputs VALUES (?, ?, ?)",
-                [partner.id, i, partner.label or partner.id],
-            )
+        counts["ingest"] = ingest(wh, plan.ingest_plan())
     with stages.stage("validate"):
         counts["partner_rows"] = validate_partners(wh)
         counts["headcount_rows"] = validate_headcounts(wh, config.project.vintage)
+        for kind, contract in plan.contracts.items():
+            if kind not in ("partners", "headcounts"):
+                counts[f"{kind}_rows"] = validate_chapter_input(wh, contract)
     with stages.stage("resolve"):
         counts["resolve"] = resolve_exact(wh)
     with stages.stage("enrich"):
@@ -182,110 +188,29 @@ def run_stages(
         classify_entity_filieres(wh)
         counts["perimeter"] = classify_perimeter(wh, list(config.perimeter.size_class_bounds))
     with stages.stage("indicators"):
-        ctx = QueryContext(
-            wh,
-            {
-                "departements": scope.departements,
-                "vintage": scope.vintage,
-                "core_naf": scope.core_naf,
-                "size_class_bounds": list(config.perimeter.size_class_bounds),
-            },
-        )
-        results = default_registry().evaluate(ctx)
-    return counts, results
-
-
-def _record_input_files(wh: Warehouse, plan: Plan) -> None:
-    wh.con.execute(
-        """
-        CREATE OR REPLACE TABLE input_files (
-            input VARCHAR, kind VARCHAR, file VARCHAR, path VARCHAR, size_bytes BIGINT,
-            sha256 VARCHAR, encoding VARCHAR, delimiter VARCHAR, decimal_mark VARCHAR,
-            rows_read BIGINT, columns_mapped VARCHAR, columns_ignored VARCHAR
-        )
-        """
-    )
-    rows: list[tuple[Any, ...]] = [
-        (
-            t.input_id,
-            t.kind,
-            t.file,
-            str(t.path),
-            t.size_bytes,
-            t.sha256,
-            t.encoding,
-            t.delimiter,
-            t.decimal,
-            len(t.rows),
-            ", ".join(f"{k} ← {', '.join(t.headers[i] for i in v)}" for k, v in t.mapping.items()),
-            ", ".join(t.ignored),
-        )
-        for t in (*plan.partners, *plan.headcounts)
-    ]
-    rows += [
-        (
-            f"register.{reg.role}",
-            "register",
-            reg.file,
-            str(reg.path),
-            reg.size_bytes,
-            None,
-            None,
-            None,
-            None,
-            None,
-            ", ".join(reg.wanted),
-            None,
-        )
-        for reg in plan.register.values()
-    ]
-    wh.con.executemany("INSERT INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-TO_RESOLVE_SQL = """
-SELECT e.entity_id, e.name, e.to_resolve_reason AS reason, e.inputs, e.city, e.postcode,
-       e.n_rows, string_agg(DISTINCT p.siren_raw, ' | ') AS siren_given,
-       string_agg(l.file || ':' || l.line, ' | ' ORDER BY l.file, l.line) AS origins
-FROM entities e
-JOIN entity_links l USING (entity_id)
-JOIN partner_rows p ON p.file = l.file AND p.line = l.line
-WHERE e.status = 'to_resolve'
-GROUP BY ALL
-ORDER BY e.name, e.entity_id
-"""
-
-
-# What became of the companies the partners listed (one row per entity).
-PARTNER_SUMMARY_SQL = """
-WITH placed AS (SELECT siren, min(perimetre) AS perimetre FROM perimeter GROUP BY siren)
-SELECT CASE WHEN e.status = 'to_resolve' THEN 'to_resolve'
-            WHEN p.perimetre = 'core' THEN 'core'
-            WHEN p.perimetre = 'revealed' THEN 'revealed'
-            ELSE 'outside' END AS outcome,
-       count(*) AS companies
-FROM entities e LEFT JOIN placed p ON p.siren = e.siren
-GROUP BY ALL ORDER BY outcome
-"""
+        settings = {
+            "departements": scope.departements,
+            "vintage": scope.vintage,
+            "core_naf": scope.core_naf,
+            "size_class_bounds": list(config.perimeter.size_class_bounds),
+        }
+        evaluation = plan.registry.evaluate(QueryContext(wh, settings), plan.available_inputs)
+    return counts, evaluation
 
 
 def make_bundle(
-    wh: Warehouse,
     plan: Plan,
-    results: list[IndicatorResult],
+    evaluation: Evaluation,
+    quality: QualityReport,
     counts: dict[str, Any],
     timings: dict[str, float],
+    sql_log: dict[str, str],
+    backend: str,
     lang: str | None = None,
 ) -> Bundle:
     """Collect everything publishing needs, so that `publish/` only formats."""
     project = plan.config.project
     region = project.region
-    totals = [
-        int(v or 0)
-        for v in wh.con.execute(
-            f"SELECT sum(rows_read), sum(rejected) FROM ({RECONCILIATION_SQL})"
-        ).fetchall()[0]
-    ]
-    arrow = {lang_: wh.con.sql(quality_rows_sql(lang_)).to_arrow_table() for lang_ in ("fr", "en")}
     return Bundle(
         project_name=project.name,
         region_code=region,
@@ -296,58 +221,72 @@ def make_bundle(
         version=__version__,
         built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         config=plan.raw_config,
-        results=results,
-        quality=arrow,
-        reconciliation=wh.con.sql(RECONCILIATION_SQL).to_arrow_table(),
-        quality_by_reason=wh.con.sql(QUALITY_BY_REASON_SQL).to_arrow_table(),
-        rows_read_total=totals[0],
-        rows_rejected_total=totals[1],
-        to_resolve=wh.con.sql(TO_RESOLVE_SQL).to_arrow_table(),
-        input_files=wh.con.sql(
-            "SELECT * EXCLUDE (path) FROM input_files ORDER BY kind, input, file"
-        ).to_arrow_table(),
+        chapters=plan.registry.chapters(),
+        results=evaluation.results,
+        skipped=evaluation.skipped,
+        quality=quality.issues,
+        reconciliation=quality.reconciliation,
+        quality_by_reason=quality.by_reason,
+        rows_read_total=quality.rows_read_total,
+        rows_rejected_total=quality.rows_rejected_total,
+        to_resolve=quality.to_resolve,
+        input_files=quality.input_files,
         register_counts=counts.get("register", {}),
-        partner_summary={str(k): int(v) for k, v in wh.con.execute(PARTNER_SUMMARY_SQL).fetchall()},
+        partner_summary=quality.partner_summary,
         counts=counts,
         timings=timings,
+        engine=backend,
+        quality_sql=quality.sql,
     )
 
 
-def build(project_dir: Path, hook: StageHook | None = None, lang: str | None = None) -> BuildResult:
+def build(
+    project_dir: Path,
+    hook: StageHook | None = None,
+    lang: str | None = None,
+    registry: Registry | None = None,
+    backend: str | None = None,
+) -> BuildResult:
     """Build the barometer of `project_dir` into `project_dir/out`, atomically."""
     project_dir = project_dir.resolve()
-    plan = preflight(project_dir)
+    plan = preflight(project_dir, registry)
     stages = _Stages(hook)
     work_root = project_dir / WORK_DIR
     work_root.mkdir(exist_ok=True)
     work = work_root / f"build-{os.getpid()}-{time.time_ns()}"
     work.mkdir()
+    engine = plan.config.engine
+    chosen = backend or engine.backend
     try:
-        cfg = plan.config.engine
-        con = connect(work / "warehouse.duckdb", cfg.memory_limit, cfg.threads)
-        wh = Warehouse(con)
+        # Spark keeps its state in a folder of the work area that is not published.
+        spark_dir = work_root / f"engine-{os.getpid()}-{time.time_ns()}"
+        wh = open_warehouse(
+            chosen,
+            work if chosen == "duckdb" else spark_dir,
+            engine.memory_limit,
+            engine.threads,
+            engine.spark_master,
+        )
         try:
-            counts, results = run_stages(plan, wh, stages)
-            with stages.stage("provenance"):
-                hashes = {
-                    reg.file: file_sha256(reg.path, work_root / "hash-cache.json")
-                    for reg in plan.register.values()
-                }
-                for file, digest in hashes.items():
-                    wh.con.execute(
-                        "UPDATE input_files SET sha256 = ? WHERE file = ?", [digest, file]
-                    )
+            counts, evaluation = run_stages(plan, wh, stages)
+            with stages.stage("quality"):
+                load_reasons(wh)
+                quality = build_report(wh)
             with stages.stage("publish"):
-                bundle = make_bundle(wh, plan, results, counts, stages.timings, lang)
+                bundle = make_bundle(
+                    plan, evaluation, quality, counts, stages.timings, wh.sql_log, wh.backend,
+                    lang,
+                )  # fmt: skip
                 publish_bundle(bundle, work)
-            reconciliation = bundle.reconciliation.to_pylist()
+            reconciliation = quality.reconciliation.to_pylist()
         finally:
-            wh.con.close()
+            wh.close()
+            shutil.rmtree(spark_dir, ignore_errors=True)
         _swap_into_place(work, project_dir / OUT_DIR)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return BuildResult(project_dir / OUT_DIR, plan, stages.timings, counts, results, reconciliation)
+    return BuildResult(project_dir / OUT_DIR, plan, stages.timings, counts, evaluation, reconciliation)
 
 
 def _swap_into_place(work: Path, out: Path) -> None:

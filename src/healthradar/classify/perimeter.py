@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from healthradar.classify.filieres import NOT_GIVEN, OTHER
-from healthradar.engine import Warehouse, quote_literal
+import ibis
+import ibis.expr.datatypes as dt
+from ibis.expr.types import NumericValue, Value
+
+from healthradar.engine import Warehouse
+from healthradar.reference.filieres import NOT_GIVEN, OTHER
 
 UNKNOWN_SIZE = "Non renseignée"
 
@@ -31,46 +35,63 @@ def size_class_labels(bounds: list[int]) -> list[str]:
     return labels
 
 
-def _size_case(expr: str, bounds: list[int], labels: list[str], order: bool) -> str:
-    parts = [
-        f"WHEN {expr} IS NULL THEN {len(labels) + 1 if order else quote_literal(UNKNOWN_SIZE)}"
-    ]
-    for i, bound in enumerate(bounds):
-        parts.append(f"WHEN {expr} < {bound} THEN {i + 1 if order else quote_literal(labels[i])}")
-    last = len(labels) if order else quote_literal(labels[-1])
-    return "CASE " + " ".join(parts) + f" ELSE {last} END"
+def _size_class(basis: NumericValue, bounds: list[int], labels: list[str]) -> Value:
+    branches = [(basis.isnull(), UNKNOWN_SIZE)]
+    branches += [(basis < bound, labels[i]) for i, bound in enumerate(bounds)]
+    return ibis.cases(*branches, else_=labels[-1])
+
+
+def _size_order(basis: NumericValue, bounds: list[int], labels: list[str]) -> Value:
+    """The class's position (1 = smallest), unknown last: a sort key for tables and charts."""
+    branches = [(basis.isnull(), len(labels) + 1)]
+    branches += [(basis < bound, i + 1) for i, bound in enumerate(bounds)]
+    return ibis.cases(*branches, else_=len(labels)).cast(dt.int32)
 
 
 def classify_perimeter(wh: Warehouse, size_bounds: list[int]) -> int:
     labels = size_class_labels(size_bounds)
-    size_basis = "coalesce(ct.low, e.jobs)"
-    return wh.materialise(
-        "perimeter",
-        f"""
-        SELECT e.vintage, e.siren, e.siret, e.company_name, e.commune, e.commune_name,
-               e.departement, e.departement_name, e.region, e.naf, e.naf_label,
-               CASE WHEN e.is_core_naf THEN 'core' ELSE 'revealed' END AS perimetre,
-               CASE WHEN e.is_core_naf THEN coalesce(fn.filiere, '{OTHER}')
-                    ELSE coalesce(ef.filiere, '{NOT_GIVEN}') END AS filiere,
-               CASE WHEN e.is_core_naf THEN 'naf:' || e.naf
-                    WHEN ef.filiere IS NOT NULL THEN 'partners:' || ef.labels
-                    ELSE 'partners: no label' END AS filiere_rule,
-               {_size_case(size_basis, size_bounds, labels, order=False)} AS size_class,
-               {_size_case(size_basis, size_bounds, labels, order=True)} AS size_order,
-               CASE WHEN ct.low IS NOT NULL THEN 'company tranche ' || e.company_tranche
-                    WHEN e.jobs IS NOT NULL THEN 'establishment jobs'
-                    ELSE 'unknown' END AS size_rule,
-               coalesce(e.company_category, '{UNKNOWN_SIZE}') AS company_category,
-               e.jobs, e.jobs_low, e.jobs_high, e.jobs_source, e.tranche,
-               CASE WHEN e.is_core_naf THEN 'core: NAF ' || e.naf || ' is in the core list'
-                    ELSE 'revealed: listed by ' || ent.inputs || '; NAF '
-                         || coalesce(e.naf, '?') || ' is not core' END AS rule
-        FROM establishments e
-        LEFT JOIN ref_tranches ct ON ct.code = e.company_tranche
-        LEFT JOIN filiere_naf fn ON fn.naf = e.naf
-        LEFT JOIN entity_filieres ef ON ef.siren = e.siren
-        LEFT JOIN entities ent ON ent.entity_id = 'siren:' || e.siren
-        WHERE e.etat = 'A'
-          AND (e.is_core_naf OR (e.is_listed AND coalesce(e.company_etat, 'A') = 'A'))
-        """,
+    e = wh.table("establishments")
+    e = e.filter(
+        (e.etat == "A") & (e.is_core_naf | (e.is_listed & (e.company_etat.fill_null("A") == "A")))
     )
+    ct = wh.table("ref_tranches").select(ct_code="code", ct_low="low")
+    fn = wh.table("filiere_naf").select(fn_naf="naf", fn_filiere="filiere")
+    ef = wh.table("entity_filieres").select(
+        ef_siren="siren", ef_filiere="filiere", ef_labels="labels"
+    )
+    ent = wh.table("entities").select(ent_id="entity_id", ent_inputs="inputs")
+    j = (
+        e.left_join(ct, e.company_tranche == ct.ct_code)
+        .left_join(fn, e.naf == fn.fn_naf)
+        .left_join(ef, e.siren == ef.ef_siren)
+        .left_join(ent, ent.ent_id == "siren:" + e.siren)
+    )
+    core = j.is_core_naf
+    basis = ibis.coalesce(j.ct_low, j.jobs)
+    expr = j.select(
+        "vintage", "siren", "siret", "company_name", "commune", "commune_name",
+        "departement", "departement_name", "region", "naf", "naf_label",
+        perimetre=core.ifelse("core", "revealed"),
+        filiere=core.ifelse(j.fn_filiere.fill_null(OTHER), j.ef_filiere.fill_null(NOT_GIVEN)),
+        filiere_rule=ibis.cases(
+            (core, "naf:" + j.naf),
+            (j.ef_filiere.notnull(), "partners:" + j.ef_labels),
+            else_="partners: no label",
+        ),
+        size_class=_size_class(basis, size_bounds, labels),
+        size_order=_size_order(basis, size_bounds, labels),
+        size_rule=ibis.cases(
+            (j.ct_low.notnull(), "company tranche " + j.company_tranche),
+            (j.jobs.notnull(), "establishment jobs"),
+            else_="unknown",
+        ),
+        company_category=j.company_category.fill_null(UNKNOWN_SIZE),
+        jobs=j.jobs, jobs_low=j.jobs_low, jobs_high=j.jobs_high,
+        jobs_source=j.jobs_source, tranche=j.tranche,
+        rule=core.ifelse(
+            "core: NAF " + j.naf + " is in the core list",
+            "revealed: listed by " + j.ent_inputs + "; NAF " + j.naf.fill_null("?")
+            + " is not core",
+        ),
+    )  # fmt: skip
+    return wh.materialise("perimeter", expr)

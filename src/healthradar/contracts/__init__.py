@@ -1,9 +1,11 @@
 """Data contracts: one schema per input, the single source for ingest, validate, docs and templates.
 
-Every input a user can declare is described here once: its canonical columns, their type, whether
-they are required, and the header variants (French/English, accents, case) that map onto them. The
-ingest stage uses the aliases to rename headers, the validate stage the types, `healthradar init`
-the templates and `docs/inputs.md` is generated from the same objects, so they cannot drift apart.
+Every input a user can declare is described once, in `contracts/<input>.py`: its canonical
+columns, their type, whether they are required, the rules a value must follow (pattern, code
+list, minimum) and the header variants (French/English, accents, case) that map onto them. The
+ingest stage uses the aliases to rename headers, the validate stage derives its checks from the
+types and rules (`validate.contract_checks`), `healthradar init` writes the templates and
+`docs/inputs.md` is generated from the same objects, so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -14,11 +16,30 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ColumnType = Literal["text", "siren", "siret", "decimal", "integer"]
+InvalidAction = Literal["reject", "warn"]
+COLUMN_TYPES: tuple[str, ...] = ("text", "siren", "siret", "decimal", "integer")
+
+# What a bad value costs when the column does not say: an identifier that does not check out
+# names no establishment, so its row goes; any other value is dropped and the row kept.
+DEFAULT_ON_INVALID: dict[str, InvalidAction] = {
+    "text": "warn",
+    "siren": "reject",
+    "siret": "reject",
+    "decimal": "warn",
+    "integer": "warn",
+}
 
 
 @dataclass(frozen=True)
 class Column:
-    """One canonical column of an input."""
+    """One canonical column of an input, with the rules its values follow.
+
+    `required`: the header must be in the file, and a row with no value there is rejected.
+    `pattern`: a regular expression the cleaned value must match entirely (text and
+    identifiers); keep to what both RE2 and Java regexes read alike (classes, quantifiers,
+    alternation). `codes`: the allowed values (text). `min_value`: numbers below are invalid.
+    `on_invalid`: "reject" the row or "warn" (value set to NULL, row kept); default by type.
+    """
 
     name: str
     type: ColumnType
@@ -27,6 +48,33 @@ class Column:
     description_fr: str
     aliases: tuple[str, ...] = ()
     example: str = ""
+    pattern: str | None = None
+    codes: tuple[str, ...] = ()
+    min_value: float | None = None
+    on_invalid: InvalidAction | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"column {self.name}: unknown type {self.type!r}")
+        if self.on_invalid not in (None, "reject", "warn"):
+            raise ValueError(f"column {self.name}: on_invalid must be 'reject' or 'warn'")
+        if self.pattern is not None:
+            if self.type in ("decimal", "integer"):
+                raise ValueError(f"column {self.name}: a pattern applies to text, not numbers")
+            re.compile(self.pattern)
+        if self.codes and self.type != "text":
+            raise ValueError(f"column {self.name}: a code list applies to text columns")
+        if self.min_value is not None and self.type not in ("decimal", "integer"):
+            raise ValueError(f"column {self.name}: min_value applies to numbers")
+
+    @property
+    def invalid_action(self) -> InvalidAction:
+        return self.on_invalid or DEFAULT_ON_INVALID[self.type]
+
+    @property
+    def can_be_invalid(self) -> bool:
+        """Whether a value can fail a rule (then validate keeps the text as `<name>_raw`)."""
+        return self.type != "text" or self.pattern is not None or bool(self.codes)
 
 
 @dataclass(frozen=True)
@@ -74,245 +122,30 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-PARTNERS = Contract(
-    input_kind="partners",
-    title_en="Partner list of companies",
-    title_fr="Liste d'entreprises d'un partenaire",
-    notes_en=(
-        "CSV (any encoding, ; , tab or | separated, decimal comma accepted) or XLSX (first sheet). "
-        "One row per company. A SIRET in the SIREN column is accepted (its first 9 digits are "
-        "used). Rows without a usable SIREN are kept and listed as 'to resolve'."
-    ),
-    notes_fr=(
-        "CSV (tout encodage, séparateur ; , tabulation ou |, virgule décimale acceptée) ou XLSX "
-        "(première feuille). Une ligne par entreprise. Un SIRET dans la colonne SIREN est accepté "
-        "(ses 9 premiers chiffres sont retenus). Les lignes sans SIREN exploitable sont gardées "
-        "et listées « à résoudre »."
-    ),
-    columns=(
-        Column(
-            "name",
-            "text",
-            True,
-            "Company name as the partner writes it",
-            "Nom de l'entreprise tel que le partenaire l'écrit",
-            (
-                "nom",
-                "raison sociale",
-                "denomination",
-                "dénomination sociale",
-                "entreprise",
-                "société",
-                "nom de l'entreprise",
-                "nom entreprise",
-                "nom de la société",
-                "company",
-                "company name",
-                "organisation",
-                "organization",
-                "structure",
-            ),
-            "Laboratoires Exemple SAS",
-        ),
-        Column(
-            "siren",
-            "siren",
-            False,
-            "SIREN (9 digits); a 14-digit SIRET is accepted",
-            "SIREN (9 chiffres) ; un SIRET à 14 chiffres est accepté",
-            (
-                "n° siren",
-                "numéro siren",
-                "num siren",
-                "siren siret",
-                "siret",
-                "n° siret",
-                "numéro siret",
-                "identifiant",
-                "company id",
-                "registration number",
-                "trade register number",
-            ),
-            "552120222",
-        ),
-        Column(
-            "filiere",
-            "text",
-            False,
-            "The partner's own sector label (normalised by the filière map)",
-            "Libellé de filière du partenaire (normalisé par la table des filières)",
-            (
-                "filière",
-                "secteur",
-                "sector",
-                "domaine",
-                "domaine d'activité",
-                "segment",
-                "industry",
-                "thématique",
-                "marché",
-                "market",
-            ),
-            "Medtech",
-        ),
-        Column(
-            "city",
-            "text",
-            False,
-            "City",
-            "Ville",
-            ("ville", "commune", "town", "localité"),
-            "Lyon",
-        ),
-        Column(
-            "postcode",
-            "text",
-            False,
-            "Postcode",
-            "Code postal",
-            ("code postal", "cp", "postal code", "zip", "zip code"),
-            "69007",
-        ),
-        Column(
-            "employees",
-            "decimal",
-            False,
-            "Headcount declared by the partner (informative; jobs come from the register)",
-            "Effectif déclaré par le partenaire (indicatif ; les emplois viennent du répertoire)",
-            (
-                "effectif",
-                "effectifs",
-                "salariés",
-                "nb salariés",
-                "nombre de salariés",
-                "headcount",
-                "staff",
-            ),
-            "12,5",
-        ),
-        Column(
-            "revenue_meur",
-            "decimal",
-            False,
-            "Revenue in millions of euros (informative)",
-            "Chiffre d'affaires en millions d'euros (indicatif)",
-            (
-                "chiffre d'affaires",
-                "chiffre d'affaires (m€)",
-                "ca",
-                "ca (m€)",
-                "ca m€",
-                "revenue",
-                "revenue (m€)",
-                "revenue meur",
-                "turnover",
-            ),
-            "3,2",
-        ),
-        Column(
-            "website",
-            "text",
-            False,
-            "Website",
-            "Site web",
-            ("site web", "site internet", "site", "url", "web"),
-            "https://exemple.fr",
-        ),
-    ),
-)
-
-HEADCOUNTS = Contract(
-    input_kind="headcounts",
-    title_en="Headcount per establishment (one vintage)",
-    title_fr="Effectif par établissement (un millésime)",
-    notes_en=(
-        "One row per establishment (SIRET) for the build's vintage, e.g. an Urssaf extract. "
-        "Decimal headcounts (annual averages) are accepted. When present, the value replaces the "
-        "estimate from the register's tranche d'effectifs."
-    ),
-    notes_fr=(
-        "Une ligne par établissement (SIRET) pour le millésime du baromètre, par exemple "
-        "un extrait "
-        "Urssaf. Les effectifs décimaux (moyennes annuelles) sont acceptés. Quand il est présent, "
-        "l'effectif remplace l'estimation tirée de la tranche d'effectifs du répertoire."
-    ),
-    columns=(
-        Column(
-            "siret",
-            "siret",
-            True,
-            "SIRET of the establishment (14 digits)",
-            "SIRET de l'établissement (14 chiffres)",
-            ("n° siret", "numéro siret", "num siret", "siret etablissement"),
-            "55212022200013",
-        ),
-        Column(
-            "headcount",
-            "decimal",
-            True,
-            "Salaried headcount (may be an annual average)",
-            "Effectif salarié (peut être une moyenne annuelle)",
-            (
-                "effectif",
-                "effectifs",
-                "effectif salarié",
-                "effectifs salariés",
-                "salariés",
-                "employees",
-                "jobs",
-                "emplois",
-            ),
-            "42",
-        ),
-        Column(
-            "year",
-            "integer",
-            False,
-            "Year the headcount refers to (defaults to the build's vintage)",
-            "Année de référence de l'effectif (par défaut le millésime du baromètre)",
-            ("année", "annee", "millésime", "vintage", "annee effectif"),
-            "2024",
-        ),
-    ),
+# The contracts live one per module; imported last because they build on the classes above.
+from healthradar.contracts.headcounts import HEADCOUNTS  # noqa: E402
+from healthradar.contracts.partners import PARTNERS  # noqa: E402
+from healthradar.contracts.register import (  # noqa: E402
+    REGISTER_ESTABLISHMENT_OPTIONAL,
+    REGISTER_ESTABLISHMENT_REQUIRED,
+    REGISTER_LEGAL_UNIT_OPTIONAL,
+    REGISTER_LEGAL_UNIT_REQUIRED,
 )
 
 PARTNER_CONTRACTS: dict[str, Contract] = {"partners": PARTNERS, "headcounts": HEADCOUNTS}
 
-# The register is read by its official INSEE column names (case-sensitive, never by position).
-REGISTER_ESTABLISHMENT_REQUIRED = (
-    "siren",
-    "siret",
-    "codeCommuneEtablissement",
-    "activitePrincipaleEtablissement",
-    "etatAdministratifEtablissement",
-    "trancheEffectifsEtablissement",
-)
-REGISTER_ESTABLISHMENT_OPTIONAL = (
-    "nic",
-    "statutDiffusionEtablissement",
-    "dateCreationEtablissement",
-    "anneeEffectifsEtablissement",
-    "etablissementSiege",
-    "codePostalEtablissement",
-    "libelleCommuneEtablissement",
-    "nomenclatureActivitePrincipaleEtablissement",
-    "denominationUsuelleEtablissement",
-    "enseigne1Etablissement",
-    "activitePrincipaleNAF25Etablissement",
-)
-REGISTER_LEGAL_UNIT_REQUIRED = (
-    "siren",
-    "etatAdministratifUniteLegale",
-    "categorieEntreprise",
-    "trancheEffectifsUniteLegale",
-)
-REGISTER_LEGAL_UNIT_OPTIONAL = (
-    "statutDiffusionUniteLegale",
-    "dateCreationUniteLegale",
-    "denominationUniteLegale",
-    "sigleUniteLegale",
-    "nomUniteLegale",
-    "categorieJuridiqueUniteLegale",
-    "activitePrincipaleUniteLegale",
-    "nicSiegeUniteLegale",
-)
+__all__ = [
+    "COLUMN_TYPES",
+    "HEADCOUNTS",
+    "PARTNERS",
+    "PARTNER_CONTRACTS",
+    "REGISTER_ESTABLISHMENT_OPTIONAL",
+    "REGISTER_ESTABLISHMENT_REQUIRED",
+    "REGISTER_LEGAL_UNIT_OPTIONAL",
+    "REGISTER_LEGAL_UNIT_REQUIRED",
+    "Column",
+    "ColumnType",
+    "Contract",
+    "InvalidAction",
+    "normalise_header",
+]

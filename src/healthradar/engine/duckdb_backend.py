@@ -12,7 +12,6 @@ from typing import Any
 import duckdb
 import ibis
 import pyarrow as pa
-from ibis.expr.types import Table
 
 from healthradar.engine import statements
 from healthradar.engine.warehouse import Warehouse
@@ -61,8 +60,10 @@ class DuckDBWarehouse(Warehouse):
             self._con.execute(statement)
         return target
 
-    def read_parquet(self, path: Path) -> Table:
-        return self.ibis.read_parquet(str(path))
+    def list_tables(self, prefix: str = "") -> list[str]:
+        (sql,) = statements.render("list_tables", self.backend)
+        names = {str(row[0]) for row in self._con.execute(sql).fetchall()}
+        return sorted(n for n in names if n.startswith(prefix))
 
     def close(self) -> None:
         self._con.close()

@@ -16,7 +16,6 @@ from typing import Any
 import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
-from ibis.expr.types import Table
 
 from healthradar.engine import statements
 from healthradar.engine.warehouse import Warehouse
@@ -94,8 +93,10 @@ class SparkWarehouse(Warehouse):
         frame.select(*columns).write.parquet(str(folder))
         return folder
 
-    def read_parquet(self, path: Path) -> Table:
-        return self.ibis.read_parquet(str(path))
+    def list_tables(self, prefix: str = "") -> list[str]:
+        (sql,) = statements.render("list_tables", self.backend)
+        names = {str(row["tableName"]) for row in self.session.sql(sql).collect()}
+        return sorted(n for n in names if n.startswith(prefix))
 
     def close(self) -> None:
         # The session is shared by the process (getOrCreate); its tables are this build's only.

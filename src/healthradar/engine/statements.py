@@ -25,6 +25,20 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "duckdb": ("CREATE OR REPLACE VIEW {name} AS {query}",),
         "pyspark": ("CREATE OR REPLACE TEMPORARY VIEW {name} AS {query}",),
     },
+    # A parquet file (or Spark's folder of parts) seen as a named view, kept in the DuckDB
+    # warehouse file so the register views still open after the build.
+    "parquet_view": {
+        "duckdb": ("CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({path})",),
+        "pyspark": ("CREATE OR REPLACE TEMPORARY VIEW {name} USING parquet OPTIONS (path {path})",),
+    },
+    # Ibis 12 lists DuckDB tables through a method DuckDB 2 removed (fetch_arrow_table).
+    "list_tables": {
+        "duckdb": (
+            "SELECT table_name FROM duckdb_tables() "
+            "UNION SELECT view_name FROM duckdb_views() WHERE NOT internal",
+        ),
+        "pyspark": ("SHOW TABLES",),
+    },
     "drop_table": {
         "duckdb": ("DROP TABLE IF EXISTS {name}", "DROP VIEW IF EXISTS {name}"),
         "pyspark": ("DROP TABLE IF EXISTS {name}", "DROP VIEW IF EXISTS {name}"),

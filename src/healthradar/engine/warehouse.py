@@ -10,6 +10,7 @@ written once here, each backend fills in a handful of small hooks.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ class Warehouse(ABC):
         Returns what `read_parquet` should be given (Spark writes a folder of parts)."""
 
     @abstractmethod
-    def read_parquet(self, path: Path) -> Table: ...
+    def list_tables(self, prefix: str = "") -> list[str]: ...
 
     @abstractmethod
     def close(self) -> None: ...
@@ -64,8 +65,12 @@ class Warehouse(ABC):
     def has_table(self, name: str) -> bool:
         return name in self.list_tables()
 
-    def list_tables(self, prefix: str = "") -> list[str]:
-        return sorted(t for t in self.ibis.list_tables() if t.startswith(prefix))
+    def read_parquet(self, path: Path) -> Table:
+        """A parquet file (or folder of parts) as a named view; reading it never copies it."""
+        name = "parquet_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+        for statement in statements.render("parquet_view", self.backend, name=name, path=path):
+            self._execute(statement)
+        return self.table(name)
 
     def compile(self, expr: Table) -> str:
         return str(ibis.to_sql(expr, dialect=self.backend))

@@ -2,9 +2,10 @@
 
 Only two kinds of register rows can enter the perimeter: establishments under a core NAF code
 and establishments of companies the partners list. The scan therefore filters on exactly that
-(plus the region), so the national file is read once, in DuckDB, and only a few thousand rows are
-materialised. Closed establishments are kept here (the perimeter picks active ones) so that later
-vintage comparisons and the quality report can see them.
+(plus the region), so the national file is read once, by the engine, and only a few thousand rows
+are materialised. The listed companies come from a semi-join with `entities`, never from a list
+pasted into the query. Closed establishments are kept here (the perimeter picks active ones) so
+that later vintage comparisons and the quality report can see them.
 
 Jobs: a measured headcount (headcounts input) when present; otherwise the register's tranche
 d'effectifs gives low / central / high bounds (`ref_tranches`), and `jobs_source` says which.
@@ -15,10 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from healthradar.engine import Warehouse, quote_ident, quote_literal
-from healthradar.ingest.register import clean_columns_sql
-from healthradar.issues import add_issues
-from healthradar.reference import departement_of_commune_sql
+import ibis
+import ibis.expr.datatypes as dt
+from ibis.expr.types import BooleanValue, StringValue, Table
+
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import null_text
+from healthradar.ingest.register import clean_columns
+from healthradar.quality.records import record_issues
+from healthradar.reference import departement_of_commune
 
 
 @dataclass(frozen=True)
@@ -29,21 +35,20 @@ class Scope:
     core_naf: list[str]
     vintage: int
 
-    def departement_filter(self, column: str) -> str:
+    def in_scope(self, departement: StringValue) -> BooleanValue:
+        """Whether a département code is in the build's territory (a few config constants)."""
         if self.departements is None:
-            return f"coalesce({column}, '') <> ''"
-        return f"{column} IN ({', '.join(quote_literal(d) for d in self.departements)})"
+            return departement.fill_null("") != ""
+        return departement.isin(list(self.departements))
 
-    def naf_filter(self, column: str) -> str:
-        forms = {form for code in self.core_naf for form in (code, code.replace(".", ""))}
-        return f"{column} IN ({', '.join(quote_literal(f) for f in sorted(forms))})"
+    def naf_forms(self) -> list[str]:
+        """The core codes as Sirene writes them ('21.20Z') and as some files do ('2120Z')."""
+        return sorted({form for code in self.core_naf for form in (code, code.replace(".", ""))})
 
 
-def _naf_sql(column: str) -> str:
-    return (
-        f"CASE WHEN regexp_full_match({column}, '[0-9]{{4}}[A-Z]') "
-        f"THEN substr({column}, 1, 2) || '.' || substr({column}, 3) ELSE {column} END"
-    )
+def dotted_naf(code: StringValue) -> StringValue:
+    """'2120Z' -> '21.20Z' (Sirene's form); anything else is left as it is."""
+    return code.re_search("^[0-9]{4}[A-Z]$").ifelse(code.substr(0, 2) + "." + code.substr(2), code)
 
 
 # Register columns the slice keeps (raw names; absent optional ones read as NULL). `siret` is
@@ -61,110 +66,157 @@ LEGAL_UNIT_COLUMNS = (
 )  # fmt: skip
 
 
+def _listed_sirens(wh: Warehouse) -> Table:
+    entities = wh.table("entities")
+    return entities.filter(entities.status == "resolved").select("siren")
+
+
+def _slice(wh: Warehouse, scope: Scope, siret_from_nic: bool) -> int:
+    """`register_slice`: the register rows that may enter the perimeter, cleaned.
+
+    The raw columns are filtered first (the NAF test reaches the parquet scan; the listed SIRENs
+    are a hash semi-join on the same pass) into a small table, then the survivors are cleaned.
+    In one query the engine would push the département test (on the cleaned commune) down to
+    all 40 M rows."""
+    raw = wh.table("register_establishments_raw")
+    listed = _listed_sirens(wh)
+    raw_cols = [c for c in SLICE_COLUMNS if c not in ("siret", "nic")]
+    siret = raw.siren + raw.nic if siret_from_nic else raw.siret
+    kept = raw.filter(
+        raw.activitePrincipaleEtablissement.isin(scope.naf_forms()) | raw.siren.isin(listed.siren)
+    )
+    wh.materialise("register_slice_raw", kept.select(*raw_cols, siret=siret))
+    s = clean_columns(wh.table("register_slice_raw"), [*raw_cols, "siret"])
+    dep = departement_of_commune(s.codeCommuneEtablissement)
+    naf = s.activitePrincipaleEtablissement.upper()
+    nomenclature = s.nomenclatureActivitePrincipaleEtablissement
+    rows = s.select(
+        siren=s.siren,
+        siret=s.siret,
+        commune_raw=s.codeCommuneEtablissement,
+        departement=dep,
+        naf_raw=naf,
+        nomenclature=nomenclature,
+        etat=s.etatAdministratifEtablissement,
+        tranche=s.trancheEffectifsEtablissement,
+        tranche_year=s.anneeEffectifsEtablissement,
+        date_creation=s.dateCreationEtablissement,
+        is_siege=s.etablissementSiege == "true",
+        diffusion=s.statutDiffusionEtablissement,
+        is_core_naf=naf.isin(scope.naf_forms()) & (nomenclature.fill_null("NAFRev2") == "NAFRev2"),
+        is_listed=s.siren.isin(listed.siren),
+    )
+    n = wh.materialise("register_slice", rows.filter(scope.in_scope(rows.departement)))
+    wh.drop("register_slice_raw")
+    return n
+
+
+def _legal_units(wh: Warehouse) -> int:
+    raw = wh.table("register_legal_units_raw")
+    sirens = wh.table("register_slice").select("siren").distinct()
+    lu = clean_columns(raw.filter(raw.siren.isin(sirens.siren)), LEGAL_UNIT_COLUMNS)
+    return wh.materialise(
+        "legal_units",
+        lu.select(
+            siren=lu.siren,
+            etat=lu.etatAdministratifUniteLegale,
+            category=lu.categorieEntreprise,
+            tranche=lu.trancheEffectifsUniteLegale,
+            name=lu.denominationUniteLegale,
+            sigle=lu.sigleUniteLegale,
+            legal_form=lu.categorieJuridiqueUniteLegale,
+            date_creation=lu.dateCreationUniteLegale,
+            diffusion=lu.statutDiffusionUniteLegale,
+        ),
+    )
+
+
+def _establishments(wh: Warehouse, vintage: int) -> int:
+    s = wh.table("register_slice")
+    alias = wh.table("ref_commune_aliases")
+    # A former commune code (merged communes) is brought to its current commune first.
+    # (`view`: Ibis 12 cannot chain further joins onto a projection of a join.)
+    s = (
+        s.left_join(alias, s.commune_raw == alias.code_insee_ancien)
+        .select(
+            s, commune=ibis.coalesce(alias.code_insee, s.commune_raw), naf=dotted_naf(s.naf_raw)
+        )
+        .view()
+    )
+    communes = wh.table("ref_communes").select("code_insee", commune_name="nom")
+    deps = wh.table("ref_departements").select(
+        "code_departement", departement_name="nom", region="code_region"
+    )
+    naf = wh.table("ref_naf").select("code_sous_classe", naf_label="libelle_sous_classe")
+    tr = wh.table("ref_tranches").select(t_code="code", t_low="low", t_high="high", t_mid="central")
+    lu = wh.table("legal_units")
+    lu = lu.select(
+        lu_siren=lu.siren,
+        company_name=ibis.coalesce(lu.name, lu.sigle),
+        company_etat=lu.etat,
+        company_category=lu.category,
+        company_tranche=lu.tranche,
+    )
+    hc = wh.table("headcounts").select(h_siret="siret", h_count="headcount")
+    j = (
+        s.left_join(communes, s.commune == communes.code_insee)
+        .left_join(deps, s.departement == deps.code_departement)
+        .left_join(naf, s.naf == naf.code_sous_classe)
+        .left_join(tr, s.tranche == tr.t_code)
+        .left_join(lu, s.siren == lu.lu_siren)
+        .left_join(hc, s.siret == hc.h_siret)
+    )
+    jobs_source = ibis.cases(
+        (j.h_count.notnull(), "headcount"), (j.t_code.notnull(), "tranche"), else_="unknown"
+    )
+    expr = j.select(
+        "siren", "siret", "commune", "commune_name", "departement", "departement_name",
+        "region", "naf", "naf_label", "nomenclature", "etat", "tranche", "tranche_year",
+        "date_creation", "is_siege", "diffusion", "is_core_naf", "is_listed", "company_name",
+        "company_etat", "company_category", "company_tranche",
+        jobs_source=jobs_source,
+        jobs=ibis.coalesce(j.h_count.cast(dt.float64), j.t_mid),
+        jobs_low=ibis.coalesce(j.h_count.cast(dt.float64), j.t_low),
+        jobs_high=ibis.coalesce(j.h_count.cast(dt.float64), j.t_high),
+        vintage=ibis.literal(int(vintage), dt.int32),
+    )  # fmt: skip
+    return wh.materialise("establishments", expr)
+
+
+def _headcounts_outside(wh: Warehouse) -> int:
+    """Headcount rows whose SIRET is not among the establishments: reported, never counted."""
+    rows, kept = wh.table("headcount_rows"), wh.table("headcounts")
+    est = wh.table("establishments").select("siret")
+    matched = rows.join(kept, [rows.file == kept.file, rows.line == kept.line]).select(
+        rows.input, rows.file, rows.line, rows.siret, h_siret=kept.siret
+    )
+    outside = matched.anti_join(est, matched.h_siret == est.siret)
+    return record_issues(
+        wh,
+        "enrich",
+        "headcounts_outside",
+        outside.select(
+            "input",
+            "file",
+            "line",
+            column=ibis.literal("siret"),
+            raw_value=outside.siret,
+            reason=ibis.literal("siret_outside_perimeter"),
+            detail=null_text(),
+        ),
+    )
+
+
 def enrich(wh: Warehouse, scope: Scope, siret_from_nic: bool = True) -> dict[str, int]:
     """Materialise `register_slice`, `legal_units` and `establishments`.
 
     `siret_from_nic`: rebuild the SIRET as siren || nic (true when the file has `nic`).
     """
-    listed = [
-        r[0]
-        for r in wh.con.execute(
-            "SELECT DISTINCT siren FROM entities WHERE status = 'resolved' ORDER BY 1"
-        ).fetchall()
-    ]
-    listed_sql = ", ".join(quote_literal(s) for s in listed) or "NULL"
-    raw_cols = [c for c in SLICE_COLUMNS if c not in ("siret", "nic")]
-    siret = "siren || nic AS siret" if siret_from_nic else "siret"
-    dep = departement_of_commune_sql("codeCommuneEtablissement")
-    # Filter the raw columns first (the filter reaches the parquet scan) into a small table,
-    # then clean the survivors. In one query DuckDB would push the département test (on the
-    # cleaned commune) down to all 40 M rows.
-    wh.materialise(
-        "register_slice_raw",
-        f"""
-        SELECT {", ".join(quote_ident(c) for c in raw_cols)}, {siret}
-        FROM register_establishments_raw
-        WHERE {scope.naf_filter("activitePrincipaleEtablissement")} OR siren IN ({listed_sql})
-        """,
-    )
-    n_est = wh.materialise(
-        "register_slice",
-        f"""
-        WITH clean AS (
-            SELECT {clean_columns_sql([*raw_cols, "siret"])} FROM register_slice_raw
-        )
-        SELECT siren, siret, codeCommuneEtablissement AS commune_raw, {dep} AS departement,
-               upper(activitePrincipaleEtablissement) AS naf_raw,
-               nomenclatureActivitePrincipaleEtablissement AS nomenclature,
-               etatAdministratifEtablissement AS etat, trancheEffectifsEtablissement AS tranche,
-               anneeEffectifsEtablissement AS tranche_year,
-               dateCreationEtablissement AS date_creation,
-               etablissementSiege = 'true' AS is_siege,
-               statutDiffusionEtablissement AS diffusion,
-               {scope.naf_filter("upper(activitePrincipaleEtablissement)")}
-                   AND coalesce(nomenclatureActivitePrincipaleEtablissement,
-                                'NAFRev2') = 'NAFRev2' AS is_core_naf,
-               siren IN ({listed_sql}) AS is_listed
-        FROM clean
-        WHERE {scope.departement_filter(dep)}
-        """,
-    )
-    wh.con.execute("DROP TABLE register_slice_raw")
-    lu_cols = list(LEGAL_UNIT_COLUMNS)
-    wh.materialise(
-        "legal_units",
-        f"""
-        WITH raw AS (
-            SELECT {", ".join(quote_ident(c) for c in lu_cols)} FROM register_legal_units_raw
-            WHERE siren IN (SELECT DISTINCT siren FROM register_slice)
-        ), lu AS (SELECT {clean_columns_sql(lu_cols)} FROM raw)
-        SELECT siren, etatAdministratifUniteLegale AS etat, categorieEntreprise AS category,
-               trancheEffectifsUniteLegale AS tranche,
-               denominationUniteLegale AS name,
-               sigleUniteLegale AS sigle,
-               categorieJuridiqueUniteLegale AS legal_form,
-               dateCreationUniteLegale AS date_creation,
-               statutDiffusionUniteLegale AS diffusion
-        FROM lu
-        """,
-    )
-    wh.materialise(
-        "establishments",
-        f"""
-        SELECT s.siren, s.siret, coalesce(a.code_insee, s.commune_raw) AS commune,
-               c.nom AS commune_name, s.departement, d.nom AS departement_name,
-               d.code_region AS region, {_naf_sql("s.naf_raw")} AS naf, n.libelle_sous_classe
-               AS naf_label, s.nomenclature, s.etat, s.tranche, s.tranche_year, s.date_creation,
-               s.is_siege, s.diffusion, s.is_core_naf, s.is_listed,
-               coalesce(lu.name, lu.sigle) AS company_name, lu.etat AS company_etat,
-               lu.category AS company_category, lu.tranche AS company_tranche,
-               CASE WHEN h.headcount IS NOT NULL THEN 'headcount'
-                    WHEN t.code IS NOT NULL THEN 'tranche' ELSE 'unknown' END AS jobs_source,
-               coalesce(h.headcount, t.central) AS jobs,
-               coalesce(h.headcount, t.low) AS jobs_low,
-               coalesce(h.headcount, t.high) AS jobs_high,
-               {int(scope.vintage)} AS vintage
-        FROM register_slice s
-        LEFT JOIN ref_commune_aliases a ON a.code_insee_ancien = s.commune_raw
-        LEFT JOIN ref_communes c ON c.code_insee = coalesce(a.code_insee, s.commune_raw)
-        LEFT JOIN ref_departements d ON d.code_departement = s.departement
-        LEFT JOIN ref_naf n ON n.code_sous_classe = {_naf_sql("s.naf_raw")}
-        LEFT JOIN ref_tranches t ON t.code = s.tranche
-        LEFT JOIN legal_units lu ON lu.siren = s.siren
-        LEFT JOIN headcounts h ON h.siret = s.siret
-        """,
-    )
-    add_issues(
-        wh,
-        "enrich",
-        """
-        SELECT r.input, r.file, r.line, 'siret' AS "column", r.siret AS raw_value,
-               'siret_outside_perimeter' AS reason, NULL AS detail
-        FROM headcount_rows r JOIN headcounts h ON h.file = r.file AND h.line = r.line
-        WHERE NOT EXISTS (SELECT 1 FROM establishments e WHERE e.siret = h.siret)
-        """,
-    )
-    return {"register_slice": n_est, "establishments": wh.count("establishments")}
+    n_slice = _slice(wh, scope, siret_from_nic)
+    _legal_units(wh)
+    n_est = _establishments(wh, scope.vintage)
+    _headcounts_outside(wh)
+    return {"register_slice": n_slice, "establishments": n_est}
 
 
 def register_scope_counts(wh: Warehouse, scope: Scope) -> dict[str, int]:
@@ -174,22 +226,22 @@ def register_scope_counts(wh: Warehouse, scope: Scope) -> dict[str, int]:
     first three characters (a few thousand groups), and the département test runs on those
     groups: evaluating it on every row costs twice as much on the national file.
     """
-    commune, state = "codeCommuneEtablissement", "etatAdministratifEtablissement"
+    raw = wh.table("register_establishments_raw")
+    commune, active = raw.codeCommuneEtablissement, raw.etatAdministratifEtablissement == "A"
     if scope.departements is None:
-        sql = f"""
-            SELECT count(*), count(*) FILTER (coalesce({commune}, '') <> ''),
-                   count(*) FILTER (coalesce({commune}, '') <> '' AND {state} = 'A')
-            FROM register_establishments_raw"""
+        given = commune.fill_null("") != ""
+        counts = raw.aggregate(
+            rows=raw.count(),
+            in_region=raw.count(where=given),
+            active_in_region=raw.count(where=given & active),
+        )
     else:
-        dep = departement_of_commune_sql("p3")
-        sql = f"""
-            WITH groups AS (
-                SELECT left({commune}, 3) AS p3, {state} = 'A' AS active, count(*) AS n
-                FROM register_establishments_raw GROUP BY ALL
-            )
-            SELECT sum(n), sum(n) FILTER ({scope.departement_filter(dep)}),
-                   sum(n) FILTER ({scope.departement_filter(dep)} AND active)
-            FROM groups"""
-    rows = wh.con.execute(sql).fetchall()
-    total, in_region, active = (int(v or 0) for v in rows[0])
-    return {"rows": total, "in_region": in_region, "active_in_region": active}
+        groups = raw.group_by(p3=commune.substr(0, 3), active=active).aggregate(n=raw.count())
+        inside = scope.in_scope(departement_of_commune(groups.p3))
+        counts = groups.aggregate(
+            rows=groups.n.sum(),
+            in_region=groups.n.sum(where=inside),
+            active_in_region=groups.n.sum(where=inside & groups.active),
+        )
+    row = wh.to_rows(counts)[0]
+    return {key: int(row[key] or 0) for key in ("rows", "in_region", "active_in_region")}

@@ -1,22 +1,31 @@
 """Expose the SIRENE stock files to the warehouse without loading them into Python memory.
 
 The national StockEtablissement has ~40 M rows: it is never copied whole. A parquet file is read
-in place through a view (DuckDB pushes the later stages' filters and column choices into the
+in place through a view (the engine pushes the later stages' filters and column choices into the
 scan). Two views are created per file: `register_<role>_raw` (the columns as they are, for
-filters that DuckDB can push into the scan) and `register_<role>` (trimmed, '' and '[ND]' as
-NULL); large scans filter the raw view first and clean only the rows they keep. A CSV file
-is converted once, by DuckDB, to a parquet cache holding only the columns the pipeline reads,
-all as text; the cache is keyed by the file's size and modification time, so the
-next build skips the conversion. Codes stay text ('01001', '2A004', '005410394'): when a parquet
-edition types a code column as a number, it is left-padded back to its width. INSEE's '[ND]'
-placeholder (partial diffusion) becomes NULL.
+filters that can reach the scan) and `register_<role>` (trimmed, '' and '[ND]' as NULL); large
+scans filter the raw view first and clean only the rows they keep. A CSV file is converted once,
+by the engine, to a parquet cache holding only the columns the pipeline reads, all as text; the
+cache is keyed by the file's size and modification time and by the backend (Spark writes a folder
+of parts, DuckDB one file), so the next build skips the conversion. Codes stay text ('01001',
+'2A004', '005410394'): when a parquet edition types a code column as a number, it is left-padded
+back to its width. INSEE's '[ND]' placeholder (partial diffusion) becomes NULL.
+
+The header is checked in Python (pyarrow for parquet, the csv module for CSV) before any engine
+work, so a wrong file fails fast with the column it lacks.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+import ibis.expr.datatypes as dt
+import pyarrow.parquet as pq
+from ibis.expr.types import Table
 
 from healthradar.contracts import (
     REGISTER_ESTABLISHMENT_OPTIONAL,
@@ -24,7 +33,8 @@ from healthradar.contracts import (
     REGISTER_LEGAL_UNIT_OPTIONAL,
     REGISTER_LEGAL_UNIT_REQUIRED,
 )
-from healthradar.engine import Warehouse, quote_ident, quote_literal
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import null_text
 from healthradar.errors import FatalInputError
 
 # Width of code columns that must keep their leading zeros if a parquet edition typed them.
@@ -39,18 +49,9 @@ _CODE_WIDTHS = {
     "trancheEffectifsUniteLegale": 2,
     "categorieJuridiqueUniteLegale": 4,
 }
-_NUMERIC_TYPES = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UBIGINT",
-    "UINTEGER",
-    "DOUBLE",
-    "FLOAT",
-    "DECIMAL",
-)
+
+# INSEE writes this where a person opted out of diffusion.
+_NOT_DIFFUSED = "[ND]"
 
 
 @dataclass
@@ -60,7 +61,7 @@ class RegisterFile:
     role: str  # "establishments" | "legal_units"
     file: str
     path: Path
-    columns: dict[str, str]  # name -> DuckDB type, as found in the file
+    columns: dict[str, str]  # name -> Arrow type as found in the file ("string" for CSV)
     wanted: list[str]  # contract columns present in the file (the ones read)
     contract_columns: list[str]  # every contract column; the views show absent ones as NULL
     size_bytes: int
@@ -70,11 +71,15 @@ class RegisterFile:
         return not self.path.name.lower().endswith(".parquet")
 
 
-def _scan_sql(path: Path) -> str:
-    p = quote_literal(str(path))
+def _read_header(path: Path) -> dict[str, str]:
     if path.name.lower().endswith(".parquet"):
-        return f"read_parquet({p})"
-    return f"read_csv({p}, header=true, all_varchar=true, delim=',', quote='\"', escape='\"')"
+        schema = pq.read_schema(path)
+        return {field.name: str(field.type) for field in schema}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh, delimiter=",", quotechar='"'), None)
+    if not header:
+        raise ValueError("the file is empty (no header line)")
+    return dict.fromkeys(header, "string")
 
 
 def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
@@ -92,18 +97,13 @@ def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
         if role == "establishments"
         else (REGISTER_LEGAL_UNIT_REQUIRED, REGISTER_LEGAL_UNIT_OPTIONAL)
     )
-    from healthradar.engine import connect
-
-    con = connect()
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {_scan_sql(path)}").fetchall()
+        columns = _read_header(path)
     except Exception as exc:
+        detail = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise FatalInputError(
-            "input_unreadable", file=file_label, message_args={"detail": str(exc).splitlines()[0]}
+            "input_unreadable", file=file_label, message_args={"detail": detail}
         ) from exc
-    finally:
-        con.close()
-    columns = {str(row[0]): str(row[1]) for row in described}
     for name in required:
         if name not in columns:
             found = ", ".join(list(columns)[:12]) + (" …" if len(columns) > 12 else "")
@@ -116,56 +116,63 @@ def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
     )
 
 
-def _raw_expr(name: str, duck_type: str) -> str:
+def _raw_column(table: Table, name: str) -> object:
     """The column as text, untouched when it already is (so filters reach the parquet scan)."""
-    col = quote_ident(name)
-    if duck_type.startswith(_NUMERIC_TYPES) and name in _CODE_WIDTHS:
-        return f"lpad(CAST({col} AS VARCHAR), {_CODE_WIDTHS[name]}, '0') AS {col}"
-    if duck_type == "VARCHAR":
+    col = table[name]
+    dtype = col.type()
+    if dtype.is_string():
         return col
-    return f"CAST({col} AS VARCHAR) AS {col}"
+    if dtype.is_numeric() and name in _CODE_WIDTHS:
+        whole = col.cast(dt.int64) if (dtype.is_floating() or dtype.is_decimal()) else col
+        return whole.cast(dt.string).lpad(_CODE_WIDTHS[name], "0")
+    return col.cast(dt.string)
 
 
-def clean_columns_sql(columns: list[str]) -> str:
-    """Select list that trims codes and turns '' and INSEE's '[ND]' into NULL."""
-    return ", ".join(
-        f"NULLIF(NULLIF(trim({quote_ident(c)}), ''), '[ND]') AS {quote_ident(c)}" for c in columns
-    )
+def clean_columns(table: Table, columns: Iterable[str]) -> Table:
+    """The columns trimmed, with '' and INSEE's '[ND]' turned into NULL."""
+    return table.select(**{c: table[c].strip().nullif("").nullif(_NOT_DIFFUSED) for c in columns})
 
 
-def _cache_path(cache_dir: Path, reg: RegisterFile) -> Path:
+def _cache_stem(reg: RegisterFile, backend: str) -> str:
     stat = reg.path.stat()
-    key = f"{reg.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{','.join(reg.wanted)}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return cache_dir / f"{reg.path.stem}-{digest}.parquet"
+    key = "|".join(
+        (
+            str(reg.path.resolve()),
+            str(stat.st_size),
+            str(stat.st_mtime_ns),
+            ",".join(reg.wanted),
+            backend,
+        )
+    )
+    return f"{reg.path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _cached_parquet(wh: Warehouse, reg: RegisterFile, cache_dir: Path) -> Path:
+    """The parquet copy of a CSV register, converted on first use.
+
+    A small marker file, written only once the conversion succeeded, names what the backend
+    wrote (a file or a folder): an interrupted conversion is redone, never read half-written."""
+    stem = _cache_stem(reg, wh.backend)
+    marker = cache_dir / f"{stem}.ready"
+    if marker.is_file():
+        done = cache_dir / marker.read_text(encoding="utf-8").strip()
+        if done.exists():
+            return done
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    written = wh.csv_to_parquet(reg.path, cache_dir / f"{stem}.parquet", list(reg.wanted))
+    marker.write_text(written.name, encoding="utf-8")
+    return written
 
 
 def attach_register(wh: Warehouse, reg: RegisterFile, cache_dir: Path) -> str:
-    """Create the view `register_<role>` over the file (via the parquet cache for CSV)."""
-    source = reg.path
-    if reg.is_csv:
-        cached = _cache_path(cache_dir, reg)
-        if not cached.exists():
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".parquet.tmp")
-            cols = ", ".join(quote_ident(c) for c in reg.wanted)
-            wh.con.execute(
-                f"COPY (SELECT {cols} FROM {_scan_sql(reg.path)}) TO {quote_literal(str(tmp))} "
-                "(FORMAT parquet, COMPRESSION zstd)"
-            )
-            tmp.replace(cached)
-        source = cached
-    types = reg.columns if not reg.is_csv else {c: "VARCHAR" for c in reg.wanted}
-    raw_select = ", ".join(
-        _raw_expr(c, types[c]) if c in types else f"NULL::VARCHAR AS {quote_ident(c)}"
-        for c in reg.contract_columns
+    """Create the views `register_<role>_raw` and `register_<role>` over the file."""
+    source = _cached_parquet(wh, reg, cache_dir) if reg.is_csv else reg.path
+    scan = wh.read_parquet(source)
+    present = set(scan.columns)
+    raw = scan.select(
+        **{c: _raw_column(scan, c) if c in present else null_text() for c in reg.contract_columns}
     )
     view = f"register_{reg.role}"
-    wh.con.execute(
-        f"CREATE OR REPLACE VIEW {view}_raw AS SELECT {raw_select} FROM {_scan_sql(source)}"
-    )
-    wh.con.execute(
-        f"CREATE OR REPLACE VIEW {view} AS SELECT {clean_columns_sql(reg.contract_columns)} "
-        f"FROM {view}_raw"
-    )
+    wh.create_view(f"{view}_raw", raw)
+    wh.create_view(view, clean_columns(wh.table(f"{view}_raw"), reg.contract_columns))
     return view

@@ -14,7 +14,6 @@ anything is written.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,9 @@ import pyarrow as pa
 from healthradar.contracts import Contract, normalise_header
 from healthradar.engine import Warehouse
 from healthradar.errors import FatalInputError
+from healthradar.ingest.fingerprints import bytes_sha256
 from healthradar.ingest.sniff import sniff_csv
+from healthradar.quality.records import record_issue_rows
 
 StructureIssue = tuple[int, str, str | None, str, str | None]
 
@@ -102,7 +103,7 @@ def read_tabular(
     if not path.is_file():
         raise FatalInputError("input_missing", file=file_label)
     raw = path.read_bytes()
-    sha256 = hashlib.sha256(raw).hexdigest()
+    sha256 = bytes_sha256(raw)
     suffix = path.suffix.lower()
     encoding: str | None = None
     delimiter: str | None = None
@@ -195,7 +196,8 @@ def _split_header(
 
 
 def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[RawTable]) -> int:
-    """Write the raw rows of every file of one input kind into `table_name` (all text)."""
+    """Write the raw rows of every file of one input kind into `table_name` (all text), and the
+    records that look broken into the ingest stage's issues."""
     arrow_tables = [t.to_arrow(contract) for t in tables]
     if not arrow_tables:
         schema = pa.schema(
@@ -205,11 +207,5 @@ def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[Ra
         arrow_tables = [schema.empty_table()]
     combined = pa.concat_tables(arrow_tables)
     issues = [(t.input_id, t.file, *issue) for t in tables for issue in t.structure_issues]
-    if issues:
-        wh.con.executemany("INSERT INTO issues VALUES ('ingest', ?, ?, ?, ?, ?, ?, ?)", issues)
-    wh.con.register("_raw_incoming", combined)
-    try:
-        wh.con.execute(f'CREATE OR REPLACE TABLE "{table_name}" AS SELECT * FROM _raw_incoming')
-    finally:
-        wh.con.unregister("_raw_incoming")
-    return combined.num_rows
+    record_issue_rows(wh, "ingest", table_name, issues)
+    return wh.load_arrow(table_name, combined)

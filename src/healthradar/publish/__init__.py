@@ -1,8 +1,9 @@
-"""Publish: render computed results into files. No query runs here.
+"""Publish: render computed results into files. No query runs here, and no chapter is named.
 
-`publish_bundle` writes, into the build's work folder: the indicators as CSV and Parquet, the
-chapter page and the index (HTML with inline SVG charts), the quality report (CSV + HTML), the
-list of companies to resolve, the JSON API files and the manifest.
+`publish_bundle` writes, into the build's work folder: each indicator as CSV and Parquet
+(flagged when the data is synthetic), one page per chapter of the bundle and the index (HTML
+with inline SVG charts), the quality report (CSV + HTML), the list of companies to resolve, the
+JSON API files and the manifest.
 """
 
 from __future__ import annotations
@@ -11,22 +12,21 @@ from pathlib import Path
 
 from healthradar.publish.api_files import write_api_files
 from healthradar.publish.bundle import Bundle
-from healthradar.publish.exports import write_csv, write_parquet
+from healthradar.publish.exports import write_csv, write_indicator
 from healthradar.publish.manifest import write_manifest
 from healthradar.publish.pages import render_chapter, render_index, render_quality
 
 
 def publish_bundle(bundle: Bundle, out: Path) -> None:
+    bundle.check()
     out.mkdir(parents=True, exist_ok=True)
     for result in bundle.results:
-        write_csv(result.data, out / "indicators" / f"{result.indicator.id}.csv")
-        write_parquet(result.data, out / "indicators" / f"{result.indicator.id}.parquet")
+        write_indicator(result.data, bundle.synthetic, out / "indicators", result.indicator.id)
     write_csv(bundle.quality[bundle.lang], out / "quality.csv")
     write_csv(bundle.reconciliation, out / "reconciliation.csv")
     write_csv(bundle.to_resolve, out / "to_resolve.csv")
     specs = {}
-    chapters = list(dict.fromkeys(r.indicator.chapter for r in bundle.results))
-    for chapter in chapters:
+    for chapter in bundle.chapters:
         specs.update(render_chapter(bundle, chapter, bundle.lang, out))
     render_quality(bundle, bundle.lang, out)
     render_index(bundle, bundle.lang, out)

@@ -1,4 +1,8 @@
-"""What publishing receives: computed results and quality facts, nothing left to query."""
+"""What publishing receives: computed results and quality facts, nothing left to query.
+
+`chapters` (in page order) say which pages exist and what they are called; a result whose chapter
+is not among them is refused rather than silently left off the report.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from healthradar.indicators.registry import IndicatorResult
+from healthradar.indicators.definition import Chapter
+from healthradar.indicators.registry import IndicatorResult, SkippedIndicator
 
 
 @dataclass
@@ -21,6 +26,7 @@ class Bundle:
     version: str
     built_at: str
     config: dict[str, Any]
+    chapters: list[Chapter]  # ordered as the navigation shows them
     results: list[IndicatorResult]
     quality: dict[str, pa.Table]  # lang -> issues with messages in that language
     reconciliation: pa.Table
@@ -31,11 +37,24 @@ class Bundle:
     input_files: pa.Table
     register_counts: dict[str, int]
     partner_summary: dict[str, int]  # core | revealed | outside | to_resolve -> companies
+    skipped: list[SkippedIndicator] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    engine: str = "duckdb"  # the backend that computed every figure
+    quality_sql: dict[str, str] = field(default_factory=dict)  # query of each quality table
 
     def result(self, indicator_id: str) -> IndicatorResult:
         for r in self.results:
             if r.indicator.id == indicator_id:
                 return r
         raise KeyError(indicator_id)
+
+    def results_by_id(self) -> dict[str, IndicatorResult]:
+        return {r.indicator.id: r for r in self.results}
+
+    def check(self) -> None:
+        """Refuse results or skipped indicators whose chapter has no page."""
+        known = {c.id for c in self.chapters}
+        for ind in [r.indicator for r in self.results] + [s.indicator for s in self.skipped]:
+            if ind.chapter not in known:
+                raise ValueError(f"{ind.id}: chapter {ind.chapter!r} is not in the bundle")

@@ -3,6 +3,10 @@
 A text cell starting with '=', '+', '-', '@', tab or carriage return is prefixed with an
 apostrophe in CSV exports, so that a company name coming from a partner list can never run as a
 formula in Excel (CSV injection). Parquet keeps the values untouched.
+
+Synthetic data says so wherever a file may travel alone: the Parquet schema carries the metadata
+`healthradar.synthetic_data` ("true" or "false"), and when the build is synthetic both formats
+get an extra constant column `synthetic_data` = true, visible to anyone who opens the file.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 _FORMULA_START = r"^[=+\-@\t\r]"
+SYNTHETIC_COLUMN = "synthetic_data"
+SYNTHETIC_METADATA = b"healthradar.synthetic_data"
 
 
 def neutralise_formulas(table: pa.Table) -> pa.Table:
@@ -27,6 +33,15 @@ def neutralise_formulas(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
+def flag_synthetic(table: pa.Table, synthetic: bool) -> pa.Table:
+    """The table as exported: with the constant `synthetic_data` column and schema metadata."""
+    if synthetic:
+        table = table.append_column(SYNTHETIC_COLUMN, pa.array([True] * table.num_rows))
+    metadata = dict(table.schema.metadata or {})
+    metadata[SYNTHETIC_METADATA] = b"true" if synthetic else b"false"
+    return table.replace_schema_metadata(metadata)
+
+
 def write_csv(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(neutralise_formulas(table), path)
@@ -35,3 +50,10 @@ def write_csv(table: pa.Table, path: Path) -> None:
 def write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd")
+
+
+def write_indicator(table: pa.Table, synthetic: bool, folder: Path, name: str) -> None:
+    """`<name>.csv` and `<name>.parquet`, flagged when the data is synthetic."""
+    flagged = flag_synthetic(table, synthetic)
+    write_csv(flagged, folder / f"{name}.csv")
+    write_parquet(flagged, folder / f"{name}.parquet")

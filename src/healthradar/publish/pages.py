@@ -1,4 +1,8 @@
-"""Static HTML pages: the chapter, the quality report and the index. Formatting only.
+"""Static HTML pages: one per chapter, the quality report and the index. Formatting only.
+
+Every chapter text comes from the chapter's definitions (title, intro, indicators, dimension and
+measure titles, value labels, caveats, key figures); `i18n` only gives the generic UI words, so a
+new chapter needs no entry there and no change here.
 
 Templates are Jinja2 with autoescaping on, so a partner's company name or a raw cell value can
 never inject markup into a page.
@@ -13,20 +17,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from healthradar.i18n import fmt_number, fmt_share, t
+from healthradar.indicators.definition import Chapter, KeyFigures
 from healthradar.indicators.registry import IndicatorResult
 from healthradar.publish.bundle import Bundle
 from healthradar.publish.charts import chart_spec, render_svg
-
-HIDDEN_COLUMNS = {"size_order"}
-DIMENSION_TITLES = {
-    "perimetre": {"fr": "Périmètre", "en": "Perimeter"},
-    "naf": {"fr": "NAF", "en": "NAF"},
-    "naf_label": {"fr": "Libellé NAF", "en": "NAF label"},
-    "departement": {"fr": "Département", "en": "Département"},
-    "departement_name": {"fr": "Nom", "en": "Name"},
-    "size_class": {"fr": "Taille", "en": "Size"},
-    "filiere": {"fr": "Filière", "en": "Filière"},
-}
 
 
 def _env() -> Environment:
@@ -49,74 +43,58 @@ def _common(bundle: Bundle, lang: str, title: str) -> dict[str, Any]:
         "version": bundle.version,
         "built_at": bundle.built_at,
         "tr": lambda key, **kw: t(lang, key, **kw),
+        "nav": [{"href": f"{c.id}.html", "title": c.title[lang]} for c in bundle.chapters],
     }
 
 
-def headline(bundle: Bundle, lang: str) -> tuple[str, list[str]]:
-    try:
-        totals = {r["perimetre"]: r for r in bundle.result("emploi.totals").data.to_pylist()}
-    except KeyError:
-        return "", []
-    total = totals.get("total") or {}
-    core = totals.get("core") or {}
-    rev = totals.get("revealed") or {}
-
-    def n(row: dict[str, Any], key: str) -> str:
-        return fmt_number(row.get(key) or 0, lang)
-
-    main = t(
-        lang,
-        "headline",
-        jobs=n(total, "jobs"),
-        est=n(total, "establishments"),
-        core_jobs=n(core, "jobs"),
-        core_est=n(core, "establishments"),
-        rev_jobs=n(rev, "jobs"),
-        rev_est=n(rev, "establishments"),
-    )
-    extra = [
-        t(lang, "estimate_range", low=n(total, "jobs_low"), high=n(total, "jobs_high")),
-        t(
-            lang,
-            "measured_share",
-            measured=n(total, "jobs_measured"),
-            est=n(total, "establishments"),
-        ),
-    ]
-    return main, extra
-
-
 def _table(result: IndicatorResult, lang: str) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    """Headers and cells: each dimension through its value labels, then its label column (sort
+    columns stay hidden); each measure formatted by kind, then its min – max when bounded."""
     ind = result.indicator
-    dims = [d for d in ind.dimensions if d not in HIDDEN_COLUMNS]
-    headers = [{"label": DIMENSION_TITLES.get(d, {}).get(lang, d), "numeric": False} for d in dims]
+    headers: list[dict[str, Any]] = []
+    for d in ind.dimensions:
+        headers.append({"label": d.title[lang], "numeric": False})
+        if d.label:
+            title = d.label_title or d.title
+            headers.append({"label": title[lang], "numeric": False})
     for m in ind.measures:
         headers.append({"label": m.title[lang], "numeric": True})
         if m.low and m.high:
-            headers.append({"label": "min – max", "numeric": True})
+            headers.append({"label": t(lang, "min_max"), "numeric": True})
     rows = []
     for rec in result.data.to_pylist():
         cells = []
-        for d in dims:
-            value = rec.get(d)
-            cells.append(t(lang, f"perimetre_{value}") if d == "perimetre" else str(value or ""))
+        for d in ind.dimensions:
+            cells.append(d.display(rec.get(d.name), lang))
+            if d.label:
+                label = rec.get(d.label)
+                cells.append("" if label is None else str(label))
         for m in ind.measures:
-            value = rec.get(m.name)
-            cells.append(fmt_share(value, lang) if m.unit == "share" else fmt_number(value, lang))
+            fmt = fmt_share if m.kind == "share" else fmt_number
+            cells.append(fmt(rec.get(m.name), lang))
             if m.low and m.high:
-                low, high = fmt_number(rec.get(m.low), lang), fmt_number(rec.get(m.high), lang)
-                cells.append(f"{low} – {high}")
+                cells.append(f"{fmt(rec.get(m.low), lang)} – {fmt(rec.get(m.high), lang)}")
         rows.append(cells)
     return headers, rows
 
 
-def render_chapter(bundle: Bundle, chapter: str, lang: str, out: Path) -> dict[str, Any]:
-    """Write `<chapter>.html`; return the Vega-Lite specs it drew, by indicator id."""
-    sections, specs = [], {}
-    for result in bundle.results:
-        ind = result.indicator
-        if ind.chapter != chapter:
+def _key_figures(bundle: Bundle, chapter: Chapter, lang: str) -> KeyFigures | None:
+    return chapter.key_figures(bundle.results_by_id(), lang)
+
+
+def render_chapter(bundle: Bundle, chapter: Chapter, lang: str, out: Path) -> dict[str, Any]:
+    """Write `<chapter id>.html`; return the Vega-Lite specs it drew, by indicator id."""
+    results = bundle.results_by_id()
+    skipped = {s.indicator.id: s for s in bundle.skipped}
+    sections, not_computed, specs = [], [], {}
+    for ind in chapter.indicators:
+        if ind.id in skipped:
+            not_computed.append({"id": ind.id, "title": ind.title[lang],
+                                 "reason": skipped[ind.id].reason(lang)})  # fmt: skip
             continue
+        result = results.get(ind.id)
+        if result is None:
+            continue  # not asked for in this build
         spec = chart_spec(result, lang)
         if spec is not None:
             specs[ind.id] = spec
@@ -134,18 +112,19 @@ def render_chapter(bundle: Bundle, chapter: str, lang: str, out: Path) -> dict[s
                 "sql": result.sql,
             }
         )
-    main, extra = headline(bundle, lang)
+    figures = _key_figures(bundle, chapter, lang)
     html = (
         _env()
         .get_template("chapter.html")
         .render(
-            **_common(bundle, lang, t(lang, f"chapter_{chapter}")),
-            headline=main,
-            subheadlines=extra,
+            **_common(bundle, lang, chapter.title[lang]),
+            intro=chapter.intro[lang],
+            figures=figures,
             sections=sections,
+            skipped=not_computed,
         )
     )
-    (out / f"{chapter}.html").write_text(html, encoding="utf-8")
+    (out / f"{chapter.id}.html").write_text(html, encoding="utf-8")
     return specs
 
 
@@ -184,18 +163,27 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
 
 
 def render_index(bundle: Bundle, lang: str, out: Path) -> None:
-    main, _ = headline(bundle, lang)
     read, rejected = bundle.rows_read_total, bundle.rows_rejected_total
     quality_line = (
         f"{t(lang, 'rows_read')}: {fmt_number(read, lang)} · "
         f"{t(lang, 'rejected')}: {fmt_number(rejected, lang)}"
     )
+    chapters = []
+    for chapter in bundle.chapters:
+        figures = _key_figures(bundle, chapter, lang)
+        chapters.append(
+            {
+                "href": f"{chapter.id}.html",
+                "title": chapter.title[lang],
+                "headline": figures.headline if figures else "",
+            }
+        )
     html = (
         _env()
         .get_template("index.html")
         .render(
             **_common(bundle, lang, bundle.region_name),
-            headline=main,
+            chapters=chapters,
             quality_line=quality_line,
         )
     )

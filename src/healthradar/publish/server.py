@@ -1,20 +1,26 @@
 """`healthradar serve`: the built outputs and a read-only JSON API, on 127.0.0.1 by default.
 
 The app only reads files that the build wrote (`out/`): pages, exports and the JSON twins of the
-indicators. It accepts GET and HEAD only, serves only the file types publish writes for readers
-(never the warehouse, which holds row-level register data), and answers API errors with one
-envelope: {"ok": false, "error": ..., "status": ...}.
+indicators. It accepts GET and HEAD only (anything else: 405 with `Allow: GET, HEAD`), serves
+only the file types publish writes for readers (never the warehouse, which holds row-level
+register data), and answers every API error, a mistyped path included, with one envelope:
+{"ok": false, "error": ..., "status": ...}; a missing page gets a small HTML 404.
+
+`/api/indicators/<id>` and `/api/indicators/<id>.json` are the same document, so the pages'
+JSON links and the listing's relative hrefs work both through the API and as plain files.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
@@ -22,6 +28,8 @@ from starlette.types import Scope
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 # Only what publish writes for readers; never the warehouse (row-level register data).
 _PUBLIC_SUFFIXES = (".html", ".csv", ".parquet", ".json", ".svg", ".png", ".pdf", ".xlsx")
+_METHODS = ["GET", "HEAD"]
+_ALLOW = {"Allow": ", ".join(_METHODS)}
 
 
 class _PublicFiles(StaticFiles):
@@ -32,8 +40,14 @@ class _PublicFiles(StaticFiles):
         return await super().get_response(path, scope)
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"ok": False, "error": message, "status": status}, status_code=status, headers=headers
+    )
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
 
 
 def create_app(out_dir: Path) -> FastAPI:
@@ -46,22 +60,40 @@ def create_app(out_dir: Path) -> FastAPI:
 
     @app.middleware("http")
     async def read_only(request: Request, call_next: Any) -> Any:
-        if request.method not in ("GET", "HEAD"):
-            return _error(405, "read-only: only GET and HEAD are allowed")
+        if request.method not in _METHODS:
+            return _error(405, "read-only: only GET and HEAD are allowed", _ALLOW)
         return await call_next(request)
 
-    @app.get("/api/indicators")
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = _ALLOW if exc.status_code == 405 else None
+        if _is_api(request) or exc.status_code != 404:
+            message = "not found" if exc.status_code == 404 else str(exc.detail).lower()
+            return _error(exc.status_code, f"{message}: {request.url.path}", headers)
+        page = (
+            '<!doctype html><html><head><meta charset="utf-8"><title>404</title></head>'
+            f"<body><h1>404</h1><p>{escape(request.url.path)}</p>"
+            '<p><a href="/">index</a></p></body></html>'
+        )
+        return HTMLResponse(page, status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error(422, f"invalid request: {request.url.path}")
+
+    @app.api_route("/api/indicators", methods=_METHODS)
     def list_indicators() -> Any:
         return load(out_dir / "api" / "indicators.json")
 
-    @app.get("/api/indicators/{indicator_id}")
+    @app.api_route("/api/indicators/{indicator_id}", methods=_METHODS)
     def get_indicator(indicator_id: str) -> Any:
-        path = out_dir / "api" / "indicators" / f"{indicator_id}.json"
-        if not _ID.match(indicator_id) or not path.is_file():
-            return _error(404, f"unknown indicator: {indicator_id}")
+        name = indicator_id.removesuffix(".json")
+        path = out_dir / "api" / "indicators" / f"{name}.json"
+        if not _ID.match(name) or not path.is_file():
+            return _error(404, f"unknown indicator: {name}")
         return {"ok": True, **load(path)}
 
-    @app.get("/api/manifest")
+    @app.api_route("/api/manifest", methods=_METHODS)
     def manifest() -> Any:
         return load(out_dir / "manifest.json")
 

@@ -20,83 +20,85 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import duckdb
+    import pyarrow as pa
+    from ibis.expr.types import StringValue
 
-from healthradar.engine import quote_literal
+    from healthradar.engine import Warehouse
 
 __all__ = [
     "DATA_DIR",
     "departement_names",
-    "departement_of_commune_sql",
+    "departement_of_commune",
+    "load_reference_tables",
     "naf_labels",
     "normalise_naf",
+    "read_reference_table",
     "region_departements",
     "region_name",
     "regions",
-    "register_reference_tables",
 ]
 
 #: Folder holding the packaged reference files. Resolved through importlib.resources so that it
 #: points at the installed package data, not at a source checkout.
 DATA_DIR: Path = Path(str(resources.files(__name__).joinpath("data")))
 
-# name of the DuckDB table -> (file in DATA_DIR, ordered column -> DuckDB type).
+# name of the warehouse table -> (file in DATA_DIR, ordered column -> type).
 # Types are given explicitly: CSV sniffing would turn '01' into 1 and lose '2A'.
 _TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "ref_regions": (
         "regions.csv",
-        {"code_region": "VARCHAR", "nom": "VARCHAR", "zone": "VARCHAR"},
+        {"code_region": "string", "nom": "string", "zone": "string"},
     ),
     "ref_departements": (
         "departements.csv",
         {
-            "code_departement": "VARCHAR",
-            "nom": "VARCHAR",
-            "code_region": "VARCHAR",
-            "zone": "VARCHAR",
+            "code_departement": "string",
+            "nom": "string",
+            "code_region": "string",
+            "zone": "string",
         },
     ),
     "ref_communes": (
         "communes.csv.gz",
         {
-            "code_insee": "VARCHAR",
-            "nom": "VARCHAR",
-            "type": "VARCHAR",
-            "code_departement": "VARCHAR",
-            "code_region": "VARCHAR",
-            "population": "BIGINT",
-            "codes_postaux": "VARCHAR",
+            "code_insee": "string",
+            "nom": "string",
+            "type": "string",
+            "code_departement": "string",
+            "code_region": "string",
+            "population": "int64",
+            "codes_postaux": "string",
         },
     ),
     "ref_commune_aliases": (
         "commune_aliases.csv.gz",
-        {"code_insee_ancien": "VARCHAR", "code_insee": "VARCHAR"},
+        {"code_insee_ancien": "string", "code_insee": "string"},
     ),
     "ref_naf": (
         "naf_rev2.csv",
         {
-            "code_sous_classe": "VARCHAR",
-            "code_sous_classe_sans_point": "VARCHAR",
-            "libelle_sous_classe": "VARCHAR",
-            "code_classe": "VARCHAR",
-            "libelle_classe": "VARCHAR",
-            "code_groupe": "VARCHAR",
-            "libelle_groupe": "VARCHAR",
-            "code_division": "VARCHAR",
-            "libelle_division": "VARCHAR",
-            "code_section": "VARCHAR",
-            "libelle_section": "VARCHAR",
+            "code_sous_classe": "string",
+            "code_sous_classe_sans_point": "string",
+            "libelle_sous_classe": "string",
+            "code_classe": "string",
+            "libelle_classe": "string",
+            "code_groupe": "string",
+            "libelle_groupe": "string",
+            "code_division": "string",
+            "libelle_division": "string",
+            "code_section": "string",
+            "libelle_section": "string",
         },
     ),
     "ref_tranches": (
         "tranches_effectifs.csv",
         {
-            "code": "VARCHAR",
-            "libelle": "VARCHAR",
-            "libelle_en": "VARCHAR",
-            "low": "DOUBLE",
-            "high": "DOUBLE",
-            "central": "DOUBLE",
+            "code": "string",
+            "libelle": "string",
+            "libelle_en": "string",
+            "low": "float64",
+            "high": "float64",
+            "central": "float64",
         },
     ),
 }
@@ -106,30 +108,42 @@ _TABLES: dict[str, tuple[str, dict[str, str]]] = {
 _NAF_REV2 = re.compile(r"([0-9]{2})\.?([0-9]{2})([A-Z])")
 
 
-def register_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the ``ref_*`` tables in ``con`` from the packaged files.
+def read_reference_table(table: str) -> pa.Table:
+    """One packaged reference table as Arrow, with its fixed column types.
+
+    Read in Python (the files are small) so that every backend gets the same table: codes as
+    text, population int64, tranche bounds float64, empty fields as NULL.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    filename, columns = _TABLES[table]
+    path = DATA_DIR / filename
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"reference file {path} is missing: rebuild it with `python scripts/build_reference.py`"
+        )
+    types = {name: getattr(pa, dtype)() for name, dtype in columns.items()}
+    data = pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            include_columns=list(columns),
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    return data.cast(pa.schema(list(types.items())))
+
+
+def load_reference_tables(wh: Warehouse) -> None:
+    """Create (or replace) the ``ref_*`` tables of the warehouse from the packaged files.
 
     Tables: ``ref_regions``, ``ref_departements``, ``ref_communes``, ``ref_commune_aliases``,
-    ``ref_naf``, ``ref_tranches``. Column types are fixed (codes VARCHAR, population BIGINT,
-    tranche bounds DOUBLE) instead of sniffed, so '01' stays '01' and '2A' never fails a cast.
-    Empty fields are read as NULL. Re-running it is safe: tables are replaced.
+    ``ref_naf``, ``ref_tranches``. Re-running it is safe: tables are replaced.
     """
-    for table, (filename, columns) in _TABLES.items():
-        path = DATA_DIR / filename
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"reference file {path} is missing: rebuild it with "
-                "`python scripts/build_reference.py`"
-            )
-        spec = ", ".join(
-            f"{quote_literal(name)}: {quote_literal(t)}" for name, t in columns.items()
-        )
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS "
-            f"SELECT * FROM read_csv({quote_literal(str(path))}, header = true, "
-            f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {{{spec}}})"
-        )
+    for table in _TABLES:
+        wh.load_arrow(table, read_reference_table(table))
 
 
 def _read_rows(filename: str) -> list[dict[str, str]]:
@@ -213,15 +227,12 @@ def normalise_naf(code: str | None) -> str | None:
     return f"{match[1]}.{match[2]}{match[3]}"
 
 
-def departement_of_commune_sql(col: str) -> str:
-    """SQL expression giving the département code of the commune code held in ``col``.
+def departement_of_commune(col: StringValue) -> StringValue:
+    """The département code of the commune code ``col`` (an Ibis string expression).
 
     Overseas codes have a 3-character département (``97411`` -> ``974``; also ``98`` codes of
     the COM, ``98735`` -> ``987``, matching ``ref_departements``); every other code uses 2
-    characters, which keeps ``2A``/``2B`` (``2A004`` -> ``2A``). ``col`` is pasted verbatim
-    (a column name or expression from our own code, never user input). NULL gives NULL.
+    characters, which keeps ``2A``/``2B`` (``2A004`` -> ``2A``). NULL gives NULL.
     """
-    return (
-        f"(CASE WHEN substr({col}, 1, 2) IN ('97', '98') "
-        f"THEN substr({col}, 1, 3) ELSE substr({col}, 1, 2) END)"
-    )
+    two = col.substr(0, 2)
+    return two.isin(["97", "98"]).ifelse(col.substr(0, 3), two)

@@ -1,85 +1,109 @@
-"""The headcounts contract: one measured headcount per establishment for the build's vintage.
+"""The headcounts input: one measured headcount per establishment for the build's vintage.
 
 A headcount replaces an estimate in published figures, so its row must be unambiguous: an
-invalid SIRET, a non-numeric or negative value or another year rejects the row. The same SIRET
-listed twice keeps the first row (the others are merged into it, with the values in the detail
-when they differ).
+invalid SIRET, a non-numeric or negative value (declared in `contracts/headcounts.py`) or
+another year rejects the row. The same SIRET listed twice keeps the first row; the others are
+merged into it, with both values in the detail when they differ.
 """
 
 from __future__ import annotations
 
-from healthradar.engine import Warehouse
-from healthradar.issues import add_issues
+import ibis
+from ibis.expr.types import StringValue, Table, Value
 
-HEADCOUNT_ROWS_SQL = """
-WITH cleaned AS (
-    SELECT r._input AS input, r._file AS file, r._line AS line,
-           hr_clean(r.siret) AS siret_raw, hr_identifier(hr_clean(r.siret), 14) AS siret,
-           hr_clean(r.headcount) AS headcount_raw,
-           hr_number(hr_clean(r.headcount), coalesce(f.decimal_mark, '.')) AS headcount,
-           hr_clean(r.year) AS year_raw, TRY_CAST(hr_clean(r.year) AS INTEGER) AS year
-    FROM raw_headcounts r LEFT JOIN input_files f ON f.file = r._file
-), judged AS (
-    SELECT *,
-        CASE
-          WHEN siret_raw IS NULL AND headcount_raw IS NULL AND year_raw IS NULL THEN 'row_empty'
-          WHEN siret_raw IS NULL OR NOT regexp_full_match(siret, '[0-9]{14}')
-               OR NOT hr_siret_valid(siret) THEN 'siret_invalid'
-          WHEN headcount IS NULL THEN 'number_invalid'
-          WHEN headcount < 0 THEN 'number_negative'
-          WHEN year_raw IS NOT NULL AND (year IS NULL OR year <> $vintage) THEN 'year_mismatch'
-        END AS reject_reason
-    FROM cleaned
-)
-SELECT *,
-    CASE WHEN reject_reason IS NULL THEN
-        row_number() OVER (PARTITION BY reject_reason IS NULL, siret ORDER BY file, line)
-    END AS occurrence,
-    first_value(file || ':' || line) OVER (
-        PARTITION BY reject_reason IS NULL, siret ORDER BY file, line) AS first_origin,
-    first_value(headcount) OVER (
-        PARTITION BY reject_reason IS NULL, siret ORDER BY file, line) AS first_headcount
-FROM judged
-"""
+from healthradar.contracts import HEADCOUNTS
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import null_text
+from healthradar.quality.records import record_issues, record_outcomes
+from healthradar.validate.contract_checks import Check, validate_table
+
+
+def year_check(vintage: int) -> Check:
+    """Hand-written: the year must be the build's vintage, which the contract cannot know. An
+    unreadable year is a mismatch too (the row cannot be shown to belong to the vintage)."""
+
+    def mismatch(t: Table) -> StringValue:
+        wrong = t.year_raw.notnull() & (t.year.isnull() | (t.year != vintage))
+        return ibis.ifelse(wrong, "year_mismatch", null_text())
+
+    return Check("year", "reject", mismatch, detail=lambda t: ibis.literal(str(int(vintage))))
+
+
+def _occurrences(t: Table) -> Table:
+    """Rank the kept rows of each SIRET by (file, line), with the first row's origin and value.
+
+    Hand-written: a duplicate is a relation between rows, not a property of one value. The
+    first_* columns are NULL on rejected rows: there a first value may be NULL, and window
+    `first` keeps NULLs on DuckDB but skips them on Spark."""
+    kept = t.reject_reason.isnull()
+    w = ibis.window(group_by=[kept, t.siret], order_by=[t.file, t.line])
+
+    def when_kept(value: Value) -> Value:
+        return ibis.ifelse(kept, value, ibis.null(value.type()))
+
+    return t.mutate(
+        occurrence=when_kept(ibis.row_number().over(w) + 1),
+        first_origin=when_kept((t.file + ":" + t.line.cast("string")).first().over(w)),
+        first_headcount=when_kept(t.headcount.first().over(w)),
+    )
 
 
 def validate_headcounts(wh: Warehouse, vintage: int) -> int:
-    """Create `headcount_rows` (all rows) and `headcounts` (one valid row per SIRET)."""
-    sql = HEADCOUNT_ROWS_SQL.replace("$vintage", str(int(vintage)))
-    n = wh.materialise("headcount_rows", sql)
+    """Create `headcount_rows` (all rows) and `headcounts` (one valid row per SIRET), with
+    the issues and every row's outcome (integrated, merged or rejected)."""
+    n = validate_table(
+        wh,
+        HEADCOUNTS,
+        "raw_headcounts",
+        "headcount_rows",
+        "headcounts",
+        hand_checks=(year_check(vintage),),
+        finish=_occurrences,
+    )
+    rows = wh.table("headcount_rows")
+    kept = rows.reject_reason.isnull()
     wh.materialise(
         "headcounts",
-        "SELECT siret, headcount, file, line FROM headcount_rows "
-        "WHERE reject_reason IS NULL AND occurrence = 1",
+        rows.filter(kept & (rows.occurrence == 1)).select("siret", "headcount", "file", "line"),
     )
-    add_issues(
+    merged = rows.filter(kept & (rows.occurrence > 1))
+    differs = merged.headcount != merged.first_headcount
+    record_issues(
         wh,
         "validate",
-        f"""
-        SELECT input, file, line,
-               CASE reject_reason WHEN 'row_empty' THEN '*' WHEN 'siret_invalid' THEN 'siret'
-                    WHEN 'year_mismatch' THEN 'year' ELSE 'headcount' END AS "column",
-               CASE reject_reason WHEN 'siret_invalid' THEN siret_raw
-                    WHEN 'year_mismatch' THEN year_raw ELSE headcount_raw END AS raw_value,
-               reject_reason AS reason,
-               CASE WHEN reject_reason = 'year_mismatch' THEN '{int(vintage)}' END AS detail
-        FROM headcount_rows WHERE reject_reason IS NOT NULL
-        UNION ALL
-        SELECT input, file, line, 'siret', siret_raw, 'duplicate_merged',
-               first_origin || CASE WHEN headcount IS DISTINCT FROM first_headcount
-                   THEN ' (' || headcount || ' ≠ ' || first_headcount || ')' ELSE '' END
-        FROM headcount_rows WHERE reject_reason IS NULL AND occurrence > 1
-        """,
+        "headcounts_merged",
+        merged.select(
+            "input",
+            "file",
+            "line",
+            column=ibis.literal("siret"),
+            raw_value=merged.siret_raw,
+            reason=ibis.literal("duplicate_merged"),
+            detail=merged.first_origin
+            + ibis.ifelse(
+                differs.fill_null(True),
+                " ("
+                + merged.headcount.cast("string")
+                + " ≠ "
+                + merged.first_headcount.cast("string")
+                + ")",
+                "",
+            ),
+        ),
     )
-    wh.con.execute(
-        """
-        INSERT INTO row_outcomes
-        SELECT 'validate', input, file, line,
-               CASE WHEN reject_reason IS NOT NULL THEN 'rejected'
-                    WHEN occurrence > 1 THEN 'merged' ELSE 'integrated' END,
-               CASE WHEN reject_reason IS NULL THEN 'siret:' || siret END,
-               NULL
-        FROM headcount_rows
-        """
+    record_outcomes(
+        wh,
+        "validate",
+        "headcounts",
+        rows.select(
+            "input",
+            "file",
+            "line",
+            outcome=ibis.cases(
+                (~kept, "rejected"), (rows.occurrence > 1, "merged"), else_="integrated"
+            ),
+            entity_id=ibis.ifelse(kept, "siret:" + rows.siret, null_text()),
+            status=null_text(),
+        ),
     )
     return n

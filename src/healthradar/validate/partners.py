@@ -1,85 +1,116 @@
-"""The partner-list contract: typed rows, identifier checks, rejects.
+"""The partner lists: typed rows, identifier checks, rejects.
 
 A partner row is rejected only when nothing can identify a company (no name and no usable
 SIREN) or when it is empty; every other problem is a warning on one value, and the row goes on.
-SIREN handling follows what real lists contain: spaces and dots are ignored, a valid SIRET yields
-its SIREN, a wrong checksum or a malformed value leaves the company 'to resolve'.
+The contract (`contracts/partners.py`) drives everything but the two rules below.
 """
 
 from __future__ import annotations
 
-from healthradar.engine import Warehouse
-from healthradar.issues import add_issues
+import ibis
+from ibis.expr.types import StringValue, Table
 
-PARTNER_ROWS_SQL = """
-WITH cleaned AS (
-    SELECT r._input AS input, r._file AS file, r._line AS line,
-           hr_clean(r.name) AS name, hr_clean(r.siren) AS siren_raw,
-           hr_clean(r.filiere) AS filiere_label, hr_clean(r.city) AS city,
-           hr_clean(r.postcode) AS postcode, hr_clean(r.employees) AS employees_raw,
-           hr_clean(r.revenue_meur) AS revenue_raw, hr_clean(r.website) AS website,
-           hr_identifier(hr_clean(r.siren), 9) AS id_digits,
-           coalesce(f.decimal_mark, '.') AS decimal_mark
-    FROM raw_partners r LEFT JOIN input_files f ON f.file = r._file
-), checked AS (
-    SELECT *,
-        CASE
-          WHEN siren_raw IS NULL THEN 'siren_missing'
-          WHEN regexp_full_match(id_digits, '[0-9]{9}') THEN
-               CASE WHEN hr_siren_valid(id_digits) THEN 'ok' ELSE 'siren_checksum' END
-          WHEN regexp_full_match(id_digits, '[0-9]{14}') THEN
-               CASE WHEN hr_siret_valid(id_digits) THEN 'siret_as_siren' ELSE 'siren_checksum' END
-          ELSE 'siren_malformed'
-        END AS siren_status
-    FROM cleaned
+from healthradar.contracts import PARTNERS
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import null_text
+from healthradar.quality.records import record_outcomes
+from healthradar.validate.contract_checks import Check, validate_table
+from healthradar.validate.identifiers import is_digits, is_siren, is_siret
+
+USABLE = ("ok", "siret_as_siren")
+
+
+def siren_status(t: Table) -> Table:
+    """`siren_status` and the SIREN to use (`siren`, NULL unless usable).
+
+    Hand-written because one column accepts two identifiers: real lists put a SIRET where the
+    SIREN belongs, and a valid one yields its SIREN (first 9 digits); the reason then depends
+    on which identifier the value looks like, and no problem rejects the row by itself (a row
+    with a name is kept 'to resolve')."""
+    digits = t.siren  # repaired by the contract's SIREN type ('552120222.0', lost zero...)
+    status = ibis.cases(
+        (t.siren_raw.isnull(), "siren_missing"),
+        (is_digits(digits, 9), ibis.ifelse(is_siren(digits), "ok", "siren_checksum")),
+        (is_digits(digits, 14), ibis.ifelse(is_siret(digits), "siret_as_siren", "siren_checksum")),
+        else_="siren_malformed",
+    )
+    siren = ibis.cases(
+        (status == "ok", digits),
+        (status == "siret_as_siren", digits.substr(0, 9)),
+        else_=null_text(),
+    )
+    return t.mutate(siren_status=status, siren=siren)
+
+
+def _siren_warning(t: Table) -> StringValue:
+    return ibis.ifelse(t.siren_status == "ok", null_text(), t.siren_status)
+
+
+def _siren_detail(t: Table) -> StringValue:
+    return ibis.ifelse(t.siren_status == "siret_as_siren", t.siren, null_text())
+
+
+def _name_missing(t: Table) -> StringValue:
+    # Hand-written: the name is required unless the SIREN identifies the company, a condition
+    # on two columns that a column's declaration cannot state.
+    usable = t.siren_status.isin(USABLE)
+    return ibis.ifelse(t.name.isnull() & ~usable, "name_missing", null_text())
+
+
+HAND_CHECKS = (
+    Check("name", "reject", _name_missing),
+    Check("siren", "warn", _siren_warning, detail=_siren_detail),
 )
-SELECT input, file, line, name, siren_raw, siren_status,
-       CASE siren_status WHEN 'ok' THEN id_digits
-                         WHEN 'siret_as_siren' THEN substr(id_digits, 1, 9) END AS siren,
-       filiere_label, city, postcode, website,
-       employees_raw, hr_number(employees_raw, decimal_mark) AS employees,
-       revenue_raw, hr_number(revenue_raw, decimal_mark) AS revenue_meur,
-       CASE
-         WHEN name IS NULL AND siren_raw IS NULL AND filiere_label IS NULL AND city IS NULL
-              AND postcode IS NULL AND employees_raw IS NULL AND revenue_raw IS NULL
-              AND website IS NULL THEN 'row_empty'
-         WHEN name IS NULL AND siren_status NOT IN ('ok', 'siret_as_siren') THEN 'name_missing'
-       END AS reject_reason
-FROM checked
-"""
+
+
+def _partner_rows(t: Table) -> Table:
+    # The column names resolve and the quality report read.
+    return t.select(
+        "input",
+        "file",
+        "line",
+        "name",
+        "siren_raw",
+        "siren_status",
+        "siren",
+        filiere_label=t.filiere,
+        city=t.city,
+        postcode=t.postcode,
+        website=t.website,
+        employees_raw=t.employees_raw,
+        employees=t.employees,
+        revenue_raw=t.revenue_meur_raw,
+        revenue_meur=t.revenue_meur,
+        reject_reason=t.reject_reason,
+    )
 
 
 def validate_partners(wh: Warehouse) -> int:
-    """Create `partner_rows` (all rows, typed, with their reject reason) and record issues."""
-    n = wh.materialise("partner_rows", PARTNER_ROWS_SQL)
-    add_issues(
+    """Create `partner_rows` (all rows, typed, with their reject reason), record issues and
+    the rejected rows' outcomes (resolve records the others)."""
+    n = validate_table(
+        wh,
+        PARTNERS,
+        "raw_partners",
+        "partner_rows",
+        "partners",
+        hand_checks=HAND_CHECKS,
+        prepare=siren_status,
+        finish=_partner_rows,
+    )
+    rows = wh.table("partner_rows")
+    rejected = rows.filter(rows.reject_reason.notnull())
+    record_outcomes(
         wh,
         "validate",
-        """
-        SELECT input, file, line,
-               CASE WHEN reject_reason = 'row_empty' THEN '*' ELSE 'name' END AS "column",
-               NULL AS raw_value, reject_reason AS reason, NULL AS detail
-        FROM partner_rows WHERE reject_reason IS NOT NULL
-        UNION ALL
-        SELECT input, file, line, 'siren', siren_raw, siren_status,
-               CASE WHEN siren_status = 'siret_as_siren' THEN siren END
-        FROM partner_rows
-        WHERE reject_reason IS NULL AND siren_status <> 'ok'
-        UNION ALL
-        SELECT input, file, line, 'employees', employees_raw, 'number_ignored', NULL
-        FROM partner_rows
-        WHERE reject_reason IS NULL AND employees_raw IS NOT NULL AND employees IS NULL
-        UNION ALL
-        SELECT input, file, line, 'revenue_meur', revenue_raw, 'number_ignored', NULL
-        FROM partner_rows
-        WHERE reject_reason IS NULL AND revenue_raw IS NOT NULL AND revenue_meur IS NULL
-        """,
-    )
-    wh.con.execute(
-        """
-        INSERT INTO row_outcomes
-        SELECT 'validate', input, file, line, 'rejected', NULL, NULL
-        FROM partner_rows WHERE reject_reason IS NOT NULL
-        """
+        "partners",
+        rejected.select(
+            "input",
+            "file",
+            "line",
+            outcome=ibis.literal("rejected"),
+            entity_id=null_text(),
+            status=null_text(),
+        ),
     )
     return n

@@ -1,4 +1,5 @@
-"""Every emploi indicator on the hand-made case of tests/tiny.py (expected values derived there)."""
+"""The whole pipeline on the hand-made case of tests/tiny.py (expected values derived there):
+CSV register, partner list, headcounts in, every emploi indicator out."""
 
 from __future__ import annotations
 
@@ -75,14 +76,25 @@ def test_size_by_filiere_cells_add_up_to_totals(tiny_build: BuildResult) -> None
 
 
 def test_indicator_values_long_format(tiny_build: BuildResult) -> None:
-    from healthradar.engine import connect
+    import json
 
-    con = connect(tiny_build.out_dir / "warehouse.duckdb")
+    from healthradar.engine.duckdb_backend import DuckDBWarehouse
+
+    wh = DuckDBWarehouse(tiny_build.out_dir / "warehouse.duckdb")
     try:
-        value = con.execute(
-            "SELECT value, low, high FROM indicator_values WHERE indicator_id = 'emploi.totals' "
-            "AND measure = 'jobs' AND dimensions->>'perimetre' = 'total'"
-        ).fetchone()
+        values = wh.to_rows(wh.table("indicator_values"))
     finally:
-        con.close()
-    assert value == (136.5, 106.0, 167.0)
+        wh.close()
+    cell = [
+        v
+        for v in values
+        if v["indicator_id"] == "emploi.totals"
+        and v["measure"] == "jobs"
+        and json.loads(v["dimensions"]) == {"perimetre": "total"}
+    ]
+    assert len(cell) == 1
+    # 5 establishments stand behind the total; nothing is masked before confidentiality exists
+    assert (cell[0]["value"], cell[0]["low"], cell[0]["high"]) == (136.5, 106.0, 167.0)
+    assert (cell[0]["unit"], cell[0]["units"], cell[0]["masked"]) == ("jobs", 5, False)
+    share = [v for v in values if v["measure"] == "share_jobs"]
+    assert share and all(v["unit"] == "share" for v in share)

@@ -1,4 +1,7 @@
-"""Input fingerprints for the manifest, cached so an 8 GB register is hashed once, not per build.
+"""Input fingerprints for the manifest: the one hashing path of the project.
+
+Small inputs are hashed from the bytes the reader already holds (`bytes_sha256`); the register
+through `file_sha256`, cached so an 8 GB file is hashed once, not per build.
 
 The cache maps (absolute path, size, modification time) to the SHA-256; a changed file changes
 its size or mtime and is hashed again. The cache is a convenience: deleting it only costs time.
@@ -9,6 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+
+
+def bytes_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def file_sha256(path: Path, cache_file: Path | None = None) -> str:

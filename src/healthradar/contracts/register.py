@@ -1,0 +1,46 @@
+"""The register's columns (INSEE Sirene stock files), read by name, never by position.
+
+The register is not validated row by row like the partner inputs: it is the reference, read
+as published. Only the presence of the required columns is checked (by ingest).
+"""
+
+from __future__ import annotations
+
+# Official INSEE column names (case-sensitive).
+REGISTER_ESTABLISHMENT_REQUIRED = (
+    "siren",
+    "siret",
+    "codeCommuneEtablissement",
+    "activitePrincipaleEtablissement",
+    "etatAdministratifEtablissement",
+    "trancheEffectifsEtablissement",
+)
+REGISTER_ESTABLISHMENT_OPTIONAL = (
+    "nic",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "anneeEffectifsEtablissement",
+    "etablissementSiege",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "denominationUsuelleEtablissement",
+    "enseigne1Etablissement",
+    "activitePrincipaleNAF25Etablissement",
+)
+REGISTER_LEGAL_UNIT_REQUIRED = (
+    "siren",
+    "etatAdministratifUniteLegale",
+    "categorieEntreprise",
+    "trancheEffectifsUniteLegale",
+)
+REGISTER_LEGAL_UNIT_OPTIONAL = (
+    "statutDiffusionUniteLegale",
+    "dateCreationUniteLegale",
+    "denominationUniteLegale",
+    "sigleUniteLegale",
+    "nomUniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "activitePrincipaleUniteLegale",
+    "nicSiegeUniteLegale",
+)

@@ -1,0 +1,209 @@
+"""The quality report's figures: reconciliation, issues by reason, what became of partner rows.
+
+Every figure here is an Ibis query over the stages' records (`quality.records`), compiled and
+logged like an indicator's, so a reader of the manifest can see how "balanced" was computed.
+Publish receives the results as Arrow tables and only formats them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import pyarrow as pa
+from ibis.expr.types import Table
+
+from healthradar.engine import Warehouse
+from healthradar.errors import REASONS
+from healthradar.quality.records import all_issues, all_outcomes
+
+SEVERITY_ORDER = {"rejected": 0, "warning": 1, "info": 2}
+REASONS_SCHEMA = pa.schema(
+    [
+        ("reason", pa.string()),
+        ("severity", pa.string()),
+        ("message_en", pa.string()),
+        ("message_fr", pa.string()),
+    ]
+)
+
+
+@dataclass
+class QualityReport:
+    """What publish needs of the quality of a build, computed once."""
+
+    issues: dict[str, pa.Table]  # lang -> every issue with its message in that language
+    reconciliation: pa.Table
+    by_reason: pa.Table
+    to_resolve: pa.Table
+    partner_summary: dict[str, int]
+    input_files: pa.Table
+    rows_read_total: int
+    rows_rejected_total: int
+    sql: dict[str, str] = field(default_factory=dict)
+
+
+def load_reasons(wh: Warehouse) -> None:
+    rows = [(r.code, r.severity, r.en, r.fr) for r in REASONS.values()]
+    table = pa.Table.from_pylist(
+        [dict(zip(REASONS_SCHEMA.names, row, strict=True)) for row in rows], schema=REASONS_SCHEMA
+    )
+    wh.load_arrow("reasons", table)
+
+
+def issues_with_messages(wh: Warehouse, lang: str) -> Table:
+    """Every issue with its severity and its message in one language, in file/line order."""
+    issues, reasons = all_issues(wh), wh.table("reasons")
+    j = issues.left_join(reasons, "reason")
+    template = (j.message_fr if lang == "fr" else j.message_en).coalesce(j.reason)
+    message = template.replace("{value}", j.raw_value.coalesce("")).replace(
+        "{detail}", j.detail.coalesce("")
+    )
+    out = j.select(
+        severity=j.severity.coalesce("unknown"),
+        stage=j.stage,
+        input=j.input,
+        file=j.file,
+        line=j.line,
+        column=j.column,
+        raw_value=j.raw_value,
+        reason=j.reason,
+        message=message,
+    )
+    return out.order_by(
+        [ibis.asc(out[c], nulls_first=False) for c in ("file", "line", "column", "reason")]
+    )
+
+
+def reconciliation(wh: Warehouse) -> Table:
+    """Per file: rows read = integrated + merged + rejected, and one outcome per line."""
+    o = all_outcomes(wh)
+    outcomes = o.group_by("file").aggregate(
+        integrated=o.count(where=o.outcome == "integrated").cast("int64"),
+        merged=o.count(where=o.outcome == "merged").cast("int64"),
+        rejected=o.count(where=o.outcome == "rejected").cast("int64"),
+        to_resolve=o.count(where=(o.outcome == "integrated") & (o.status == "to_resolve")).cast(
+            "int64"
+        ),
+        rows_with_outcome=o.count().cast("int64"),
+        distinct_lines=o.line.nunique().cast("int64"),
+    )
+    i, r = all_issues(wh), wh.table("reasons")
+    warned = i.join(r.filter(r.severity == "warning"), "reason")
+    warnings = warned.group_by("file").aggregate(warnings=warned.count().cast("int64"))
+    files = wh.table("input_files")
+    files = files.filter(files.kind != "register")
+    j = files.left_join(outcomes, "file").left_join(warnings, "file")
+    zero = ibis.literal(0, "int64")
+    integrated, merged, rejected = (j[c].coalesce(zero) for c in ("integrated", "merged", "rejected"))
+    out = j.select(
+        input=j.input,
+        kind=j.kind,
+        file=j.file,
+        rows_read=j.rows_read,
+        integrated=integrated,
+        merged=merged,
+        rejected=rejected,
+        to_resolve=j.to_resolve.coalesce(zero),
+        warnings=j.warnings.coalesce(zero),
+        balanced=(j.rows_read == integrated + merged + rejected)
+        & (j.rows_with_outcome.coalesce(zero) == j.distinct_lines.coalesce(zero)),
+    )
+    return out.order_by(["kind", "input", "file"])
+
+
+def by_reason(wh: Warehouse) -> Table:
+    i, r = all_issues(wh), wh.table("reasons")
+    j = i.left_join(r, "reason")
+    j = j.select(severity=j.severity.coalesce("unknown"), reason=j.reason)
+    counted = j.group_by(["severity", "reason"]).aggregate(count=j.count().cast("int64"))
+    rank = ibis.cases(
+        *((counted.severity == s, n) for s, n in SEVERITY_ORDER.items()), else_=3
+    )
+    return counted.order_by([rank, "reason"])
+
+
+def to_resolve(wh: Warehouse) -> Table:
+    """The companies no SIREN could place yet, with every row that lists them."""
+    e, links, rows = wh.table("entities"), wh.table("entity_links"), wh.table("partner_rows")
+    pending = e.filter(e.status == "to_resolve")
+    j = pending.join(links.select("entity_id", "file", "line"), "entity_id").join(
+        rows.select("file", "line", "siren_raw"), ["file", "line"]
+    )
+    origins = j.mutate(origin=j.file + ":" + j.line.cast("string"))
+    given = origins.filter(origins.siren_raw.notnull()).select("entity_id", "siren_raw").distinct()
+    given = given.group_by("entity_id").aggregate(
+        siren_given=given.siren_raw.group_concat(" | ", order_by=given.siren_raw)
+    )
+    per_entity = origins.group_by("entity_id").aggregate(
+        origins=origins.origin.group_concat(
+            " | ", order_by=[origins.file, origins.line]
+        )
+    )
+    out = pending.join(per_entity, "entity_id").left_join(given, "entity_id")
+    out = out.select(
+        entity_id=out.entity_id,
+        name=out.name,
+        reason=out.to_resolve_reason,
+        inputs=out.inputs,
+        city=out.city,
+        postcode=out.postcode,
+        n_rows=out.n_rows,
+        siren_given=out.siren_given,
+        origins=out.origins,
+    )
+    return out.order_by(
+        [ibis.asc(out.name, nulls_first=False), ibis.asc(out.entity_id, nulls_first=False)]
+    )
+
+
+def partner_summary(wh: Warehouse) -> Table:
+    """What became of the companies the partners listed (one count per outcome)."""
+    e, p = wh.table("entities"), wh.table("perimeter")
+    placed = p.group_by("siren").aggregate(perimetre=p.perimetre.min())
+    j = e.left_join(placed, e.siren == placed.siren)
+    outcome = ibis.cases(
+        (j.status == "to_resolve", "to_resolve"),
+        (j.perimetre == "core", "core"),
+        (j.perimetre == "revealed", "revealed"),
+        else_="outside",
+    )
+    j = j.select(outcome=outcome)
+    return j.group_by("outcome").aggregate(companies=j.count().cast("int64")).order_by("outcome")
+
+
+def build_report(wh: Warehouse) -> QualityReport:
+    """Materialise the report's tables (so the manifest holds their SQL) and fetch them.
+
+    `issues` and `row_outcomes` gather every stage's records in one table each, for whoever
+    opens the warehouse to audit a figure."""
+    wh.materialise("issues", all_issues(wh))
+    wh.materialise("row_outcomes", all_outcomes(wh))
+    tables = {
+        "quality_reconciliation": reconciliation(wh),
+        "quality_by_reason": by_reason(wh),
+        "quality_to_resolve": to_resolve(wh),
+        "quality_partner_summary": partner_summary(wh),
+        "quality_issues_fr": issues_with_messages(wh, "fr"),
+        "quality_issues_en": issues_with_messages(wh, "en"),
+    }
+    fetched = {}
+    for name, expr in tables.items():
+        wh.materialise(name, expr)
+        fetched[name] = wh.to_arrow(expr)
+    recon = fetched["quality_reconciliation"]
+    summary = {
+        str(r["outcome"]): int(r["companies"])
+        for r in fetched["quality_partner_summary"].to_pylist()
+    }
+    return QualityReport(
+        issues={"fr": fetched["quality_issues_fr"], "en": fetched["quality_issues_en"]},
+        reconciliation=recon,
+        by_reason=fetched["quality_by_reason"],
+        to_resolve=fetched["quality_to_resolve"],
+        partner_summary=summary,
+        input_files=wh.to_arrow(wh.table("input_files").order_by(["kind", "input", "file"])),
+        rows_read_total=sum(int(v or 0) for v in recon.column("rows_read").to_pylist()),
+        rows_rejected_total=sum(int(v or 0) for v in recon.column("rejected").to_pylist()),
+        sql={name: wh.sql_log[name] for name in tables},
+    )

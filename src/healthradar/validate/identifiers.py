@@ -1,0 +1,85 @@
+"""SIREN/SIRET checks as column expressions, so that validation is one query on any backend.
+
+A per-row Python function (python-stdnum) would be exact but would pin validation to DuckDB and
+cost a round trip per row on Spark; the Luhn checksum is short enough to spell out with
+`substr` and integer arithmetic over the 9 or 14 digit characters. The rules are those of
+python-stdnum 2.2 (`stdnum.fr.siren`, `stdnum.fr.siret`), including the La Poste exception,
+and `tests/test_identifiers.py` compares the two on generated numbers.
+
+`repair_identifier` undoes what spreadsheets do to identifiers before they are checked: a
+number format ('552120222.0'), grouping ('552 120 222', '552.120.222') and a lost leading zero
+('11234002' for SIREN 011234002).
+"""
+
+from __future__ import annotations
+
+import ibis
+from ibis.expr.types import BooleanValue, IntegerValue, StringValue
+
+from healthradar.engine.expressions import digits_only
+
+# La Poste establishments (all but the head office) do not follow Luhn on the SIRET: the sum of
+# their 14 digits is a multiple of 5 instead (stdnum.fr.siret).
+LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
+
+
+def repair_identifier(value: StringValue, width: int) -> StringValue:
+    """The identifier a cleaned cell most likely holds; `width` is 9 (SIREN) or 14 (SIRET).
+
+    Only the shapes a spreadsheet produces are repaired: anything else is returned as its
+    characters without separators, for the checks to refuse."""
+    if width not in (9, 14):
+        raise ValueError(f"identifier width is 9 or 14, not {width}")
+    digits = digits_only(value.re_replace("[.,]0+$", ""))
+    all_digits = digits.re_search("^[0-9]+$")
+    length = digits.length()
+    lost_zero = all_digits & (length == width - 1)
+    if width == 9:
+        # a SIRET whose leading zero was lost, given where a SIREN is expected
+        lost_zero = lost_zero | (all_digits & (length == 13))
+    return ibis.ifelse(lost_zero, "0" + digits, digits)
+
+
+def is_digits(value: StringValue, width: int) -> BooleanValue:
+    """Exactly `width` ASCII digits (never NULL)."""
+    return value.re_search(f"^[0-9]{{{width}}}$").fill_null(False)
+
+
+def _digit(safe: StringValue, position: int) -> IntegerValue:
+    return safe.substr(position, 1).cast("int64")
+
+
+def _luhn_sum(safe: StringValue, width: int) -> IntegerValue:
+    """Luhn sum of the first `width` characters of an all-digit string: from the right, every
+    second digit is doubled and its two digits added (2d - 9 when 2d > 9)."""
+    total: IntegerValue = ibis.literal(0, "int64")
+    for position in range(width):
+        digit = _digit(safe, position)
+        if (width - 1 - position) % 2 == 1:
+            digit = ibis.ifelse(digit >= 5, digit * 2 - 9, digit * 2)
+        total = total + digit
+    return total
+
+
+def _safe(value: StringValue, width: int) -> StringValue:
+    # Casts only ever see digits, whatever the backend's casting rules and evaluation order.
+    return ibis.ifelse(is_digits(value, width), value, "0" * width)
+
+
+def is_siren(value: StringValue) -> BooleanValue:
+    """A valid SIREN: 9 digits passing the Luhn checksum (never NULL)."""
+    return is_digits(value, 9) & (_luhn_sum(_safe(value, 9), 9) % 10 == 0)
+
+
+def is_siret(value: StringValue) -> BooleanValue:
+    """A valid SIRET: 14 digits, Luhn checksum (La Poste: digit sum a multiple of 5), and its
+    first 9 digits a valid SIREN (never NULL)."""
+    safe = _safe(value, 14)
+    siren_ok = _luhn_sum(safe, 9) % 10 == 0
+    la_poste = (safe.substr(0, 9) == LA_POSTE_SIREN) & (safe != LA_POSTE_HEAD_OFFICE)
+    digit_sum: IntegerValue = ibis.literal(0, "int64")
+    for position in range(14):
+        digit_sum = digit_sum + _digit(safe, position)
+    checksum_ok = ibis.ifelse(la_poste, digit_sum % 5 == 0, _luhn_sum(safe, 14) % 10 == 0)
+    return is_digits(value, 14) & siren_ok & checksum_ok

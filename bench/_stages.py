@@ -4,22 +4,29 @@ Run as ``python bench/_stages.py '<json spec>'``; prints one line ``BENCH_RESULT
 stdout. Each mode imports what it needs *before* starting the clock, so interpreter start-up and
 imports are not timed; the peak RSS (``ru_maxrss`` of this process) is the whole process's,
 imports included, and the RSS right after the imports is reported too so a reader can see the
-floor.
+floor. On Spark the work happens in a JVM child process: its peak RSS (``VmHWM``) is read from
+``/proc`` before the session stops and reported beside the Python one.
 
 Modes:
 
-* ``pipeline`` — ``preflight(project)`` then ``run_stages(plan, Warehouse(connect(...)),
-  _Stages(None))``: ingest + validate + resolve + enrich + classify + indicators (no publish).
-* ``baseline`` — one hand-written DuckDB aggregate of the same chapter over the same parquet.
+* ``pipeline`` — ``open_warehouse(engine, …)`` (timed on its own: on Spark it starts the JVM
+  and the session), then ``preflight(project)`` and ``run_stages(plan, wh, _Stages(None))``:
+  ingest + validate + resolve + enrich + classify + indicators (no quality report, no publish).
+  With ``queries``, every warehouse call is timed too, with its Ibis compile time apart.
+* ``baseline`` — one hand-written DuckDB aggregate of the same chapter over the same parquet
+  (it is the yardstick, not the project's code, so it talks to DuckDB directly).
 * ``csv_copy`` — DuckDB's own CSV → parquet conversion of the establishments CSV.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,48 +97,150 @@ def _duck_config(spec: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def _descendants_peak_mb() -> float:
+    """Peak RSS (VmHWM) summed over this process's live descendants: the Spark JVM."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    total_kb, todo = 0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total_kb += next(
+            (int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")), 0
+        )
+    return total_kb * 1024 / 1e6
+
+
+def _caller() -> str:
+    """The project function that called the warehouse (labels a query in `--queries`)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.endswith(
+        ("warehouse.py", "_backend.py", "_stages.py")
+    ):
+        frame = frame.f_back
+    return str(frame.f_code.co_name) if frame is not None else "?"
+
+
+def _time_queries(stages: Any) -> list[dict[str, Any]]:
+    """Opt-in: time every warehouse call of the stages, compile (Ibis → SQL) apart from run.
+
+    Thin wrappers on the shared `Warehouse` methods (microseconds each). `to_arrow` / `scalar`
+    compile inside Ibis, so their whole time is reported as run time."""
+    from healthradar.engine import Warehouse
+
+    log: list[dict[str, Any]] = []
+    pending = {"compile": 0.0}
+    compile_ = Warehouse.compile
+
+    def timed_compile(self: Any, expr: Any) -> str:
+        t = time.perf_counter()
+        sql = compile_(self, expr)
+        pending["compile"] += time.perf_counter() - t
+        return sql
+
+    def wrap(method: str, label: Any) -> None:
+        original = getattr(Warehouse, method)
+
+        def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if getattr(self, "_bench_depth", 0):
+                return original(self, *args, **kwargs)  # count() inside materialise etc.
+            self._bench_depth = 1
+            pending["compile"] = 0.0
+            t = time.perf_counter()
+            try:
+                out = original(self, *args, **kwargs)
+            finally:
+                self._bench_depth = 0
+            total = time.perf_counter() - t
+            log.append(
+                {
+                    "stage": stages.current,
+                    "call": method,
+                    "name": label(args),
+                    "compile_s": round(pending["compile"], 4),
+                    "s": round(total, 4),
+                    "rows": out if isinstance(out, int) else None,
+                }
+            )
+            return out
+
+        setattr(Warehouse, method, timed)
+
+    Warehouse.compile = timed_compile  # type: ignore[method-assign]
+    wrap("materialise", lambda a: a[0])
+    wrap("create_view", lambda a: a[0])
+    wrap("load_arrow", lambda a: a[0])
+    wrap("read_parquet", lambda a: Path(a[0]).name)
+    wrap("to_arrow", lambda a: a[0] if isinstance(a[0], str) else _caller())
+    wrap("scalar", lambda a: _caller())
+    wrap("drop", lambda a: a[0])
+    return log
+
+
 def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
-    from healthradar.engine import Warehouse, connect
+    from healthradar.engine import open_warehouse
     from healthradar.pipeline import _Stages, preflight, run_stages
 
-    queries: list[tuple[str, float, int]] = []
-    if spec.get("queries"):
-        # Opt-in: time every table the stages materialise (a thin wrapper, microseconds each).
-        materialise = Warehouse.materialise
+    class Stages(_Stages):
+        """`_Stages` that also knows which stage is running (to label the timed queries)."""
 
-        def timed(self: Warehouse, name: str, expr: Any) -> int:
-            t = time.perf_counter()
-            n = materialise(self, name, expr)
-            queries.append((name, round(time.perf_counter() - t, 4), n))
-            return n
+        current = "preflight"
 
-        Warehouse.materialise = timed
+        @contextmanager
+        def stage(self, name: str) -> Iterator[None]:
+            self.current = name
+            with super().stage(name):
+                yield
 
+    stages = Stages(None)
+    queries = _time_queries(stages) if spec.get("queries") else []
+    engine = spec["engine"]
     rss_imports = _rss_mb()
     project = Path(spec["project"])
+    # The engine starts first and apart: on Spark, JVM + session take seconds that a long-lived
+    # cluster session would not pay per build, and they are reported on their own line.
+    t0 = time.perf_counter()
+    work = Path(spec["tmp_dir"]) / ("spark" if engine == "spark" else "")
+    wh = open_warehouse(
+        engine, work, spec["memory_limit"], spec["threads"], spec.get("spark_master", "local[2]")
+    )
+    engine_start = time.perf_counter() - t0
     start = time.perf_counter()
     plan = preflight(project)
     t_preflight = time.perf_counter() - start
-    cfg = plan.config.engine
-    wh = Warehouse(connect(Path(spec["warehouse"]), cfg.memory_limit, cfg.threads))
-    stages = _Stages(None)
-    counts, results = run_stages(plan, wh, stages)
+    counts, evaluation = run_stages(plan, wh, stages)
     total = time.perf_counter() - start
     rss_peak = _rss_mb()
-    # fetchall() everywhere: duckdb 2 refuses new work while a result is only partly fetched.
-    perimeter = wh.con.execute("SELECT count(*) FROM perimeter").fetchall()[0][0]
+    jvm_peak = _descendants_peak_mb() if engine == "spark" else 0.0
+    per = wh.table("perimeter")
+    perimeter = wh.count(per)
     by_perimeter = {
-        str(name): {"establishments": int(n), "jobs": float(jobs or 0)}
-        for name, n, jobs in wh.con.execute(
-            "SELECT perimetre, count(*), sum(jobs) FROM perimeter GROUP BY perimetre"
-        ).fetchall()
+        str(r["perimetre"]): {"establishments": int(r["n"]), "jobs": float(r["jobs"] or 0)}
+        for r in wh.to_rows(per.group_by("perimetre").aggregate(n=per.count(), jobs=per.jobs.sum()))
     }
+    results = evaluation.results
     totals = next(r for r in results if r.indicator.id == "emploi.totals").data.to_pylist()
-    wh.con.close()
+    wh.close()
+    if engine == "spark":
+        wh.session.stop()
     return {
+        "engine": engine,
         "seconds": total,
+        "engine_start_s": engine_start,
         "stages": {"preflight": round(t_preflight, 4), **stages.timings},
         "rss_peak_mb": rss_peak,
+        "jvm_peak_mb": jvm_peak,
         "rss_after_imports_mb": rss_imports,
         "perimeter_rows": perimeter,
         "perimeter_by_rule": by_perimeter,

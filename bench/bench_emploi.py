@@ -6,19 +6,23 @@ Prints figures; asserts nothing about time. In one run it
    (generated once with ``gen_sirene_scale.py``, reused afterwards; with ``--csv`` also the
    establishments as CSV);
 2. writes a barometer project (``healthradar.toml``, region "FR", vintage 2024, no partner lists,
-   no headcounts) pointing at those files and checks it with ``load_config``;
+   no headcounts) pointing at those files, checks it with ``load_config`` and hashes the register
+   once into the project's hash cache (a per-file cost, like the CSV cache, not a per-build one);
 3. measures the pipeline (preflight + ingest, validate, resolve, enrich, classify, indicators;
-   no publish) in a fresh interpreter: wall time after imports, per-stage timings, peak RSS;
+   no publish) on each ``--engine`` (DuckDB, Spark in ``local[2]``), each run in a fresh
+   interpreter: wall time after imports and after the engine started (the Spark session's
+   start-up is reported on its own), per-stage timings, peak RSS (and the JVM's on Spark);
 4. measures a raw DuckDB baseline in another fresh interpreter: one hand-written aggregate of the
    same chapter (core NAF × département × tranche, active establishments) over the same parquet;
+   every engine's ratio is its pipeline time over this one baseline;
 5. with ``--csv``: DuckDB's own CSV → parquet conversion of the establishments CSV versus the
-   pipeline's register ingest of that CSV (cold: its parquet cache is deleted first).
+   pipeline's register ingest of that CSV on DuckDB (cold: its parquet cache is deleted first).
 
 Usage::
 
-    make bench                                              # 4 M rows, parquet
-    .venv/bin/python bench/bench_emploi.py --rows 40000000 --csv
-    .venv/bin/python bench/bench_emploi.py --rows 4000000 --repeat 3 --stat median
+    make bench                                    # 4 M rows, DuckDB and Spark side by side
+    .venv/bin/python bench/bench_emploi.py --rows 40000000 --repeat 3 --stat median
+    .venv/bin/python bench/bench_emploi.py --rows 40000000 --csv --engine duckdb
 
 Everything generated (register files, projects, warehouses, caches, results JSON) lives under
 ``bench/data/`` (git-ignored). Temporary warehouses are deleted after each measurement.
@@ -29,14 +33,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _report  # bench/ is not a package: its helpers are found beside the script
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -46,19 +51,10 @@ DEFAULT_GENERATOR = Path(
     os.environ.get("HEALTHRADAR_SIRENE_GEN", "/work/shared/tools/gen_sirene_scale.py")
 )
 
-TARGET_RATIO = 3.0  # pipeline / raw DuckDB baseline
-TARGET_RSS_MB = 4000.0  # peak RSS of the pipeline process at national scale
-TARGET_CSV_RATIO = 1.5  # pipeline CSV ingest / DuckDB CSV -> parquet
 
-STAGE_ORDER = (
-    "preflight",
-    "ingest",
-    "validate",
-    "resolve",
-    "enrich",
-    "classify",
-    "indicators",
-)
+ENGINES = ("duckdb", "spark")
+# Above this many rows `--engine` defaults to DuckDB alone: the national run is DuckDB's.
+BOTH_ENGINES_MAX_ROWS = 4_000_000
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,7 +122,12 @@ def _toml_str(value: str) -> str:
 
 
 def write_project(
-    project: Path, establishments: Path, legal_units: Path, memory_limit: str, threads: int
+    project: Path,
+    establishments: Path,
+    legal_units: Path,
+    memory_limit: str,
+    threads: int,
+    spark_master: str,
 ) -> Path:
     """A barometer project over the whole of France, register only; validated by load_config."""
     from healthradar.config import load_config
@@ -149,12 +150,26 @@ legal_units = {_toml_str(str(legal_units))}
 [engine]
 memory_limit = {_toml_str(memory_limit)}
 threads = {int(threads)}
+spark_master = {_toml_str(spark_master)}
 """,
         encoding="utf-8",
     )
     config, _ = load_config(project)
     assert config.project.region == "FR" and not config.inputs.partners
     return project
+
+
+def prime_hash_cache(project: Path, files: list[Path]) -> float:
+    """Hash the register into the project's cache, as the first build on these files would."""
+    from healthradar.ingest.fingerprints import file_sha256
+    from healthradar.pipeline import WORK_DIR
+
+    cache = project / WORK_DIR / "hash-cache.json"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for path in files:
+        file_sha256(path, cache)
+    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,7 +180,7 @@ threads = {int(threads)}
 def measure(spec: dict[str, Any], data_dir: Path) -> dict[str, Any]:
     tmp = data_dir / "tmp" / f"{spec['mode']}-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir(parents=True)
-    spec = {**spec, "tmp_dir": str(tmp), "warehouse": str(tmp / "warehouse.duckdb")}
+    spec = {**spec, "tmp_dir": str(tmp)}
     if spec["mode"] == "csv_copy":
         spec["out"] = str(tmp / "x.parquet")
     try:
@@ -183,6 +198,7 @@ def measure(spec: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         line = next(x for x in proc.stdout.splitlines() if x.startswith("BENCH_RESULT "))
         result: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
         result["process_wall_s"] = wall
+        result["loadavg_1min"] = os.getloadavg()[0]  # other work on the machine skews timings
         return result
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -196,114 +212,89 @@ def warm_page_cache(paths: list[Path]) -> None:
                 pass
 
 
-def reduce(values: list[float], stat: str) -> float:
-    return min(values) if stat == "best" else statistics.median(values)
-
-
-def pick(runs: list[dict[str, Any]], stat: str) -> dict[str, Any]:
-    """The run whose time is the chosen statistic (best, or the median run)."""
-    ordered = sorted(runs, key=lambda r: r["seconds"])
-    return ordered[0] if stat == "best" else ordered[(len(ordered) - 1) // 2]
-
-
-# --------------------------------------------------------------------------------------------
-# Reporting
-# --------------------------------------------------------------------------------------------
-
-
-def machine_info() -> dict[str, Any]:
-    import duckdb
-
-    import healthradar
-
-    mem_kb = 0
-    with open("/proc/meminfo", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    cpu = platform.processor() or "?"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next(
-                (ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), cpu
-            )
-    except OSError:
-        pass
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "ram_gb": round(mem_kb * 1024 / 1e9, 1),
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "healthradar": healthradar.__version__,
-        "platform": platform.platform(),
-    }
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    fmt = " | ".join(f"{{:>{w}}}" for w in widths)
-    sep = "-+-".join("-" * w for w in widths)
-    return "\n".join([fmt.format(*headers), sep, *(fmt.format(*r) for r in rows)])
-
-
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
+def engines_of(choice: str | None, rows: int) -> tuple[str, ...]:
+    if choice is None:
+        choice = "both" if rows <= BOTH_ENGINES_MAX_ROWS else "duckdb"
+    return ENGINES if choice == "both" else (choice,)
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=4_000_000, help="establishments (40000000: FR)")
-    ap.add_argument("--csv", action="store_true", help="also measure the CSV ingest")
+    ap.add_argument(
+        "--engine",
+        choices=(*ENGINES, "both"),
+        default=None,
+        help=f"pipeline engine(s); default: both up to {BOTH_ENGINES_MAX_ROWS:,} rows, else duckdb",
+    )
+    ap.add_argument("--csv", action="store_true", help="also measure the CSV ingest (DuckDB)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each measurement")
     ap.add_argument("--stat", choices=("best", "median"), default="best")
     ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory_limit (both sides)")
     ap.add_argument("--threads", type=int, default=0, help="DuckDB threads, 0 = default")
+    ap.add_argument("--spark-master", default="local[2]", help="Spark master of the Spark runs")
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR)
     ap.add_argument(
-        "--queries", action="store_true", help="also time each table the stages materialise"
+        "--queries", action="store_true", help="also time each warehouse call of the stages"
     )
     ap.add_argument("--no-warm", action="store_true", help="skip reading the files beforehand")
     args = ap.parse_args(argv)
     data_dir: Path = args.data_dir.resolve()
+    engines = engines_of(args.engine, args.rows)
 
-    info = machine_info()
+    info = _report.machine_info(engines)
     print(
         f"machine: {info['nproc']} cpu ({info['cpu']}), {info['ram_gb']} GB RAM; "
-        f"python {info['python']}, duckdb {info['duckdb']}, healthradar {info['healthradar']}"
+        f"python {info['python']}, duckdb {info['duckdb']}, ibis {info['ibis']}"
+        + (f", pyspark {info['pyspark']} ({info['java']})" if "spark" in engines else "")
+        + f", healthradar {info['healthradar']}"
     )
     print(
-        f"settings: rows={args.rows:,} memory_limit={args.memory_limit} "
-        f"threads={args.threads or 'default'} repeat={args.repeat} stat={args.stat}"
+        f"settings: rows={args.rows:,} engines={','.join(engines)} "
+        f"memory_limit={args.memory_limit} threads={args.threads or 'default'} "
+        f"spark_master={args.spark_master} repeat={args.repeat} stat={args.stat}"
     )
     paths = ensure_data(data_dir, args.rows, args.csv, args.generator)
     projects = data_dir / "projects"
+    settings = (args.memory_limit, args.threads, args.spark_master)
     project = write_project(
         projects / f"fr-{args.rows}-parquet",
         paths["establishments"],
         paths["legal_units"],
-        args.memory_limit,
-        args.threads,
+        *settings,
     )
-    print(f"project: {project.relative_to(ROOT)}/healthradar.toml (validated)")
+    hashed = prime_hash_cache(project, [paths["establishments"], paths["legal_units"]])
+    print(
+        f"project: {project.relative_to(ROOT)}/healthradar.toml (validated); register hashed "
+        f"into its cache in {hashed:.1f} s (once per file version, not timed below)"
+    )
     if not args.no_warm:
         warm_page_cache([paths["establishments"], paths["legal_units"]])
 
-    common = {"memory_limit": args.memory_limit, "threads": args.threads, "queries": args.queries}
-    pipe_runs: list[dict[str, Any]] = []
+    common = {
+        "memory_limit": args.memory_limit,
+        "threads": args.threads,
+        "spark_master": args.spark_master,
+        "queries": args.queries,
+    }
+    pipe_runs: dict[str, list[dict[str, Any]]] = {e: [] for e in engines}
     base_runs: list[dict[str, Any]] = []
     for k in range(args.repeat):
-        pipe_runs.append(measure({"mode": "pipeline", "project": str(project), **common}, data_dir))
-        base_runs.append(
-            measure(
-                {"mode": "baseline", "parquet": str(paths["establishments"]), **common}, data_dir
-            )
+        for engine in engines:
+            spec = {"mode": "pipeline", "engine": engine, "project": str(project), **common}
+            pipe_runs[engine].append(measure(spec, data_dir))
+        base_spec = {"mode": "baseline", "parquet": str(paths["establishments"]), **common}
+        base_runs.append(measure(base_spec, data_dir))
+        done = "; ".join(
+            f"{e} {pipe_runs[e][-1]['seconds']:.2f} s (+{pipe_runs[e][-1]['engine_start_s']:.2f}"
+            f" s start, peak {_report.peak_mb(pipe_runs[e][-1]):,.0f} MB)"
+            for e in engines
         )
         print(
-            f"  run {k + 1}/{args.repeat}: pipeline {pipe_runs[-1]['seconds']:.2f} s "
-            f"(peak {pipe_runs[-1]['rss_peak_mb']:,.0f} MB), baseline "
-            f"{base_runs[-1]['seconds']:.2f} s (peak {base_runs[-1]['rss_peak_mb']:,.0f} MB)",
+            f"  run {k + 1}/{args.repeat}: {done}; baseline {base_runs[-1]['seconds']:.2f} s "
+            f"(peak {base_runs[-1]['rss_peak_mb']:,.0f} MB); "
+            f"load {base_runs[-1]['loadavg_1min']:.1f}",
             flush=True,
         )
 
@@ -311,12 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     csv_pipe_runs: list[dict[str, Any]] = []
     if args.csv:
         csv_project = write_project(
-            projects / f"fr-{args.rows}-csv",
-            paths["csv"],
-            paths["legal_units"],
-            args.memory_limit,
-            args.threads,
+            projects / f"fr-{args.rows}-csv", paths["csv"], paths["legal_units"], *settings
         )
+        prime_hash_cache(csv_project, [paths["csv"], paths["legal_units"]])
         cache = csv_project / ".healthradar" / "cache"
         if not args.no_warm:
             warm_page_cache([paths["csv"]])
@@ -325,7 +313,8 @@ def main(argv: list[str] | None = None) -> None:
                 measure({"mode": "csv_copy", "csv": str(paths["csv"]), **common}, data_dir)
             )
             shutil.rmtree(cache, ignore_errors=True)  # cold: the pipeline converts again
-            run = measure({"mode": "pipeline", "project": str(csv_project), **common}, data_dir)
+            spec = {"mode": "pipeline", "engine": "duckdb", "project": str(csv_project), **common}
+            run = measure(spec, data_dir)
             run["csv_ingest_s"] = run["stages"]["preflight"] + run["stages"]["ingest"]
             csv_pipe_runs.append(run)
             print(
@@ -335,175 +324,7 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
 
-    report(args, info, paths, pipe_runs, base_runs, csv_runs, csv_pipe_runs, data_dir)
-
-
-def report(
-    args: argparse.Namespace,
-    info: dict[str, Any],
-    paths: dict[str, Path],
-    pipe_runs: list[dict[str, Any]],
-    base_runs: list[dict[str, Any]],
-    csv_runs: list[dict[str, Any]],
-    csv_pipe_runs: list[dict[str, Any]],
-    data_dir: Path,
-) -> None:
-    stat = args.stat
-    pipe, base = pick(pipe_runs, stat), pick(base_runs, stat)
-    p_s = reduce([r["seconds"] for r in pipe_runs], stat)
-    b_s = reduce([r["seconds"] for r in base_runs], stat)
-    p_rss = max(r["rss_peak_mb"] for r in pipe_runs)
-    b_rss = max(r["rss_peak_mb"] for r in base_runs)
-
-    print()
-    print("== what the pipeline computed ==")
-    counts = pipe["counts"]
-    reg = counts.get("register", {})
-    print(
-        f"register rows {reg.get('rows', 0):,}; in France {reg.get('in_region', 0):,}; "
-        f"active {reg.get('active_in_region', 0):,}; register_slice "
-        f"{counts.get('enrich', {}).get('register_slice', 0):,}; "
-        f"perimeter {pipe['perimeter_rows']:,} rows; {pipe['indicators']} indicators"
-    )
-    print("emploi.totals:")
-    tot = pipe["emploi_totals"]
-    print(
-        table(
-            ["perimetre", "establishments", "companies", "jobs", "jobs_low", "jobs_high"],
-            [
-                [
-                    str(r["perimetre"]),
-                    f"{r['establishments']:,}",
-                    f"{r['companies']:,}",
-                    f"{r['jobs']:,.1f}",
-                    f"{r['jobs_low']:,.0f}",
-                    f"{r['jobs_high']:,.0f}",
-                ]
-                for r in tot
-            ],
-        )
-    )
-    core = next((r for r in tot if r["perimetre"] == "core"), {"establishments": 0, "jobs": 0.0})
-    same = core["establishments"] == base["establishments"] and abs(
-        core["jobs"] - base["jobs"]
-    ) < 1e-6 * max(1.0, base["jobs"])
-    print(
-        f"cross-check with the baseline: {base['establishments']:,} establishments, "
-        f"{base['jobs']:,.1f} jobs in {base['cells']:,} NAF × département × tranche cells "
-        f"-> {'same core totals' if same else 'DIFFERENT from the pipeline core totals'}"
-    )
-
-    print()
-    print(f"== per-stage timings, pipeline ({stat} run, seconds) ==")
-    stages = pipe["stages"]
-    names = [s for s in STAGE_ORDER if s in stages] + [s for s in stages if s not in STAGE_ORDER]
-    rows = [[s, f"{stages[s]:.2f}", f"{100 * stages[s] / pipe['seconds']:.0f}%"] for s in names]
-    rows.append(["total", f"{pipe['seconds']:.2f}", "100%"])
-    print(table(["stage", "s", "share"], rows))
-    if pipe.get("queries"):
-        print()
-        print("== materialised tables, slowest first (same run) ==")
-        slow = sorted(pipe["queries"], key=lambda q: -q[1])[:8]
-        print(table(["table", "s", "rows"], [[q[0], f"{q[1]:.2f}", f"{q[2]:,}"] for q in slow]))
-        enrich_tables = {"register_slice", "legal_units", "establishments"}
-        rest = stages.get("enrich", 0.0) - sum(
-            q[1] for q in pipe["queries"] if q[0] in enrich_tables
-        )
-        print(f"(enrich minus its three tables = register_scope_counts etc.: {rest:.2f} s)")
-    if csv_pipe_runs:
-        cp = pick(csv_pipe_runs, stat)
-        print()
-        print(f"== per-stage timings, pipeline on the CSV project, cold cache ({stat} run) ==")
-        cst = cp["stages"]
-        rows = [[s, f"{cst[s]:.2f}"] for s in STAGE_ORDER if s in cst]
-        rows.append(["total", f"{cp['seconds']:.2f}"])
-        print(table(["stage", "s"], rows))
-
-    print()
-    print(
-        f"== summary: {info['nproc']} cpu, {info['ram_gb']} GB RAM, duckdb {info['duckdb']}, "
-        f"memory_limit {args.memory_limit}, {stat} of {args.repeat} ==="
-    )
-    ratio = p_s / b_s if b_s else float("inf")
-    print(
-        table(
-            ["rows", "pipeline s", "baseline s", "ratio", "pipeline peak MB", "baseline peak MB"],
-            [
-                [
-                    f"{args.rows:,}",
-                    f"{p_s:.2f}",
-                    f"{b_s:.2f}",
-                    f"{ratio:.1f}",
-                    f"{p_rss:,.0f}",
-                    f"{b_rss:,.0f}",
-                ]
-            ],
-        )
-    )
-    print(
-        f"targets: ratio <= {TARGET_RATIO:g}: {verdict(ratio <= TARGET_RATIO)}; pipeline peak "
-        f"< {TARGET_RSS_MB:,.0f} MB: {verdict(p_rss < TARGET_RSS_MB)}  (RSS after imports: "
-        f"pipeline {pipe['rss_after_imports_mb']:,.0f} MB, baseline "
-        f"{base['rss_after_imports_mb']:,.0f} MB)"
-    )
-    csv_ratio = None
-    if csv_runs:
-        c_s = reduce([r["seconds"] for r in csv_runs], stat)
-        ci_s = reduce([r["csv_ingest_s"] for r in csv_pipe_runs], stat)
-        c_rss = max(r["rss_peak_mb"] for r in csv_runs)
-        ci_rss = max(r["rss_peak_mb"] for r in csv_pipe_runs)
-        csv_ratio = ci_s / c_s if c_s else float("inf")
-        size = paths["csv"].stat().st_size / 1e9
-        print()
-        print(
-            table(
-                [
-                    "csv rows",
-                    "csv GB",
-                    "duckdb csv->parquet s",
-                    "pipeline csv ingest s",
-                    "ratio",
-                    "duckdb peak MB",
-                    "pipeline peak MB",
-                ],
-                [
-                    [
-                        f"{args.rows:,}",
-                        f"{size:.1f}",
-                        f"{c_s:.2f}",
-                        f"{ci_s:.2f}",
-                        f"{csv_ratio:.2f}",
-                        f"{c_rss:,.0f}",
-                        f"{ci_rss:,.0f}",
-                    ]
-                ],
-            )
-        )
-        print(
-            "pipeline csv ingest = preflight (reads the CSV header) + ingest stage (CSV -> "
-            f"parquet cache of the needed columns); target ratio <= {TARGET_CSV_RATIO:g}: "
-            f"{verdict(csv_ratio <= TARGET_CSV_RATIO)}"
-        )
-
-    out = data_dir / f"results-{args.rows}{'-csv' if args.csv else ''}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "machine": info,
-                "args": {k: str(v) for k, v in vars(args).items()},
-                "pipeline": pipe_runs,
-                "baseline": base_runs,
-                "csv_copy": csv_runs,
-                "csv_pipeline": csv_pipe_runs,
-                "ratio": ratio,
-                "csv_ratio": csv_ratio,
-            },
-            indent=2,
-            default=str,
-        ),
-        encoding="utf-8",
-    )
-    print(f"\nall runs: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    _report.report(args, info, paths, pipe_runs, base_runs, csv_runs, csv_pipe_runs, data_dir)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import shutil
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 

@@ -20,7 +20,10 @@ from healthradar.indicators.registry import QueryContext, Registry, evaluate_ind
 CHECKED: set[str] = set()
 
 
-def load_tables(wh: Warehouse, tables: Mapping[str, Sequence[Mapping[str, Any]] | pa.Table]) -> None:
+Rows = Sequence[Mapping[str, Any]]
+
+
+def load_tables(wh: Warehouse, tables: Mapping[str, Rows | pa.Table]) -> None:
     for name, rows in tables.items():
         table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows))
         wh.load_arrow(name, table)

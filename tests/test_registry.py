@@ -1,4 +1,5 @@
-"""The registry refuses definitions that would break later, and skips what a build cannot compute."""
+"""The registry refuses definitions that would break later; it skips what a build cannot
+compute."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def chapter(**overrides: Any) -> Chapter:
         "measures": (N,),
     }
     meta.update(overrides)
-    ch.indicator("a", **meta)(lambda ctx: ctx.table("toy_input").group_by("year").aggregate(
-        n=ctx.table("toy_input").count()))  # fmt: skip
+    ch.indicator("a", **meta)(
+        lambda ctx: (
+            ctx.table("toy_input").group_by("year").aggregate(n=ctx.table("toy_input").count())
+        )
+    )
     return ch
 
 
@@ -84,8 +88,9 @@ def test_indicator_values_carry_units_and_an_unmasked_flag() -> None:
         [{"year": 2023, "n": 1}, {"year": 2024, "n": 2}]
     ]
     values = wh.to_rows("indicator_values")
-    got = sorted((json.loads(v["dimensions"])["year"], v["value"], v["units"], v["masked"])
-                 for v in values)  # fmt: skip
+    got = sorted(
+        (json.loads(v["dimensions"])["year"], v["value"], v["units"], v["masked"]) for v in values
+    )
     assert got == [(2023, 1.0, 1, False), (2024, 2.0, 2, False)]
     assert {v["unit"] for v in values} == {"companies"}
 

@@ -10,8 +10,17 @@ from healthradar.resolve.exact import build_entities, resolve_exact
 
 
 def _row(input_: str, line: int, name: str | None, siren: str | None, reject=None, city=None):
-    return {"input": input_, "file": f"{input_}.csv", "line": line, "name": name, "siren": siren,
-            "filiere_label": None, "city": city, "postcode": None, "reject_reason": reject}  # fmt: skip
+    return {
+        "input": input_,
+        "file": f"{input_}.csv",
+        "line": line,
+        "name": name,
+        "siren": siren,
+        "filiere_label": None,
+        "city": city,
+        "postcode": None,
+        "reject_reason": reject,
+    }
 
 
 @pytest.fixture
@@ -28,22 +37,31 @@ def wh() -> Warehouse:
     warehouse.load_arrow("partner_rows", pa.Table.from_pylist(rows))
     warehouse.load_arrow(
         "partner_inputs",
-        pa.Table.from_pylist([{"input": "b", "ord": 0, "label": "B"}, {"input": "a", "ord": 1, "label": "A"}]),
-    )  # fmt: skip
+        pa.Table.from_pylist(
+            [{"input": "b", "ord": 0, "label": "B"}, {"input": "a", "ord": 1, "label": "A"}]
+        ),
+    )
     warehouse.load_arrow(
         "register_legal_units",
-        pa.Table.from_pylist([
-            {"siren": "111111118", "etatAdministratifUniteLegale": "A",
-             "denominationUniteLegale": "X CORP"},
-        ]),
-    )  # fmt: skip
+        pa.Table.from_pylist(
+            [
+                {
+                    "siren": "111111118",
+                    "etatAdministratifUniteLegale": "A",
+                    "denominationUniteLegale": "X CORP",
+                },
+            ]
+        ),
+    )
     return warehouse
 
 
 def test_the_first_list_in_config_order_wins_and_others_merge(wh: Warehouse) -> None:
     assert resolve_exact(wh) == {"entities": 3, "resolved": 1, "to_resolve": 2}
-    outcomes = {(r["file"], r["line"]): (r["outcome"], r["entity_id"], r["status"])
-                for r in wh.to_rows("outcomes__resolve__partners")}  # fmt: skip
+    outcomes = {
+        (r["file"], r["line"]): (r["outcome"], r["entity_id"], r["status"])
+        for r in wh.to_rows("outcomes__resolve__partners")
+    }
     assert outcomes == {
         ("b.csv", 5): ("integrated", "siren:111111118", "resolved"),
         ("b.csv", 7): ("merged", "siren:111111118", "resolved"),
@@ -51,7 +69,9 @@ def test_the_first_list_in_config_order_wins_and_others_merge(wh: Warehouse) -> 
         ("a.csv", 3): ("integrated", "siren:222222226", "to_resolve"),
         ("a.csv", 4): ("integrated", "row:a:4", "to_resolve"),
     }
-    merged = {(r["file"], r["line"]): r["detail"] for r in wh.to_rows("issues__resolve__duplicates")}
+    merged = {
+        (r["file"], r["line"]): r["detail"] for r in wh.to_rows("issues__resolve__duplicates")
+    }
     assert merged == {("b.csv", 7): "b.csv:5", ("a.csv", 2): "b.csv:5"}
 
 

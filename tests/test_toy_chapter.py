@@ -25,15 +25,25 @@ def toy_registry() -> Registry:
 
 def test_toy_indicator_on_a_hand_made_table() -> None:
     wh = memory_warehouse()
-    load_tables(wh, {"toy_rounds": [
-        {"company": "A", "amount_meur": 1.5, "year": 2023},
-        {"company": "B", "amount_meur": 2.0, "year": 2024},
-        {"company": "C", "amount_meur": 0.25, "year": 2024},
-    ]})  # fmt: skip
-    check_indicator(toy_registry(), "toy.by_year", wh, [
-        {"year": 2023, "amount_meur": 1.5, "rounds": 1},
-        {"year": 2024, "amount_meur": 2.25, "rounds": 2},
-    ])  # fmt: skip
+    load_tables(
+        wh,
+        {
+            "toy_rounds": [
+                {"company": "A", "amount_meur": 1.5, "year": 2023},
+                {"company": "B", "amount_meur": 2.0, "year": 2024},
+                {"company": "C", "amount_meur": 0.25, "year": 2024},
+            ]
+        },
+    )
+    check_indicator(
+        toy_registry(),
+        "toy.by_year",
+        wh,
+        [
+            {"year": 2023, "amount_meur": 1.5, "rounds": 1},
+            {"year": 2024, "amount_meur": 2.25, "rounds": 2},
+        ],
+    )
 
 
 def _project_with_toy(root: Path) -> Path:
@@ -66,7 +76,12 @@ def test_toy_chapter_is_built_published_and_documented(tmp_path: Path) -> None:
     assert (out / "indicators" / "toy.by_year.parquet").is_file()
     recon = {r["file"]: r for r in result.reconciliation}
     toy = recon["inputs/rounds.csv"]
-    assert (toy["rows_read"], toy["integrated"], toy["rejected"], toy["balanced"]) == (3, 2, 1, True)
+    assert (toy["rows_read"], toy["integrated"], toy["rejected"], toy["balanced"]) == (
+        3,
+        2,
+        1,
+        True,
+    )
     docs = catalogue_markdown(registry)
     assert "toy.by_year" in docs and "Toy rounds" in docs
 

@@ -32,8 +32,9 @@ TOY = Chapter(
 )
 
 YEAR = Dimension("year", {"fr": "Année", "en": "Year"})
-AMOUNT = Measure("amount_meur", "MEUR", {"fr": "Montant levé", "en": "Amount raised"},
-                 units="rounds")  # fmt: skip
+AMOUNT = Measure(
+    "amount_meur", "MEUR", {"fr": "Montant levé", "en": "Amount raised"}, units="rounds"
+)
 ROUNDS = Measure("rounds", "rounds", {"fr": "Levées", "en": "Rounds"}, units="rounds")
 
 

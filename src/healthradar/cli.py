@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from healthradar import __version__
+from healthradar.engine import BACKENDS
 from healthradar.errors import FatalInputError
 from healthradar.i18n import t
 
@@ -84,7 +85,13 @@ def _check_lang(lang: str | None) -> str | None:
     return lang
 
 
-def _run_build(project_dir: Path, lang: str | None) -> None:
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or spark (default: [engine] backend of the config)"),
+]
+
+
+def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from healthradar.pipeline import build
@@ -96,7 +103,10 @@ def _run_build(project_dir: Path, lang: str | None) -> None:
         task = progress.add_task("preflight", total=None)
         try:
             result = build(
-                project_dir, hook=lambda stage: progress.update(task, description=stage), lang=lang
+                project_dir,
+                hook=lambda stage: progress.update(task, description=stage),
+                lang=lang,
+                backend=engine,
             )
         except FatalInputError as exc:
             progress.stop()
@@ -121,9 +131,12 @@ def _run_build(project_dir: Path, lang: str | None) -> None:
 
 
 @app.command()
-def build(project_dir: ProjectDir, lang: LangOption = None) -> None:
+def build(project_dir: ProjectDir, lang: LangOption = None, engine: EngineOption = None) -> None:
     """Validate, resolve, enrich, classify, compute the indicators and publish into out/."""
-    _run_build(project_dir, lang)
+    if engine is not None and engine not in BACKENDS:
+        console.print(f"[red]--engine must be one of {', '.join(BACKENDS)}, not {engine!r}[/]")
+        raise typer.Exit(code=2)
+    _run_build(project_dir, lang, engine)
 
 
 @app.command()

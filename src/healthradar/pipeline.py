@@ -113,7 +113,9 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
     def resolve(p: Path) -> Path:
         return p if p.is_absolute() else project_dir / p
 
-    def read(input_id: str, kind: str, path: Path, sheet: str | None, header: int | None) -> RawTable:
+    def read(
+        input_id: str, kind: str, path: Path, sheet: str | None, header: int | None
+    ) -> RawTable:
         full = resolve(path)
         return read_tabular(
             input_id, contracts[kind], full, _label(project_dir, full), sheet, header
@@ -286,7 +288,9 @@ def build(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return BuildResult(project_dir / OUT_DIR, plan, stages.timings, counts, evaluation, reconciliation)
+    return BuildResult(
+        project_dir / OUT_DIR, plan, stages.timings, counts, evaluation, reconciliation
+    )
 
 
 def _swap_into_place(work: Path, out: Path) -> None:

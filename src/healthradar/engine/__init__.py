@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from healthradar.engine.statements import quote_literal  # TEMP during the refactor
 from healthradar.engine.warehouse import Warehouse, plain_numbers, quote_ident
 
 Backend = Literal["duckdb", "spark"]

@@ -38,8 +38,11 @@ class DuckDBWarehouse(Warehouse):
             self._con.execute(statement)
         self.ibis = ibis.duckdb.from_connection(self._con)
 
-    def _execute(self, sql: str) -> None:
-        self._con.execute(sql)
+    def _execute(self, sql: str) -> int | None:
+        rows = self._con.execute(sql).fetchall()
+        if sql.startswith("CREATE OR REPLACE TABLE") and rows and len(rows[0]) == 1:
+            return int(rows[0][0])
+        return None
 
     def _load_arrow(self, name: str, table: pa.Table) -> None:
         view = f"__incoming_{name}"

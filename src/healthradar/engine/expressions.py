@@ -44,3 +44,11 @@ def digits_only(value: StringValue) -> StringValue:
 
 def null_text() -> StringValue:
     return ibis.null().cast("string")
+
+
+def ordered_join(value: StringValue, sep: str, *keys: ibis.Value) -> StringValue:
+    """`string_agg(value ORDER BY keys)` on every backend: Spark has no ordered string
+    aggregate, so the values are collected with their keys as structs, sorted, and joined."""
+    fields: dict[str, ibis.Value] = {f"k{i}": key for i, key in enumerate(keys)}
+    fields["v"] = value
+    return ibis.struct(fields).collect().sort().map(lambda s: s.v).join(sep)

@@ -37,11 +37,15 @@ class Warehouse(ABC):
 
     def __init__(self) -> None:
         self.sql_log: dict[str, str] = {}
+        # Ibis asks the backend for a table's schema on every `table(name)`: ask once per version
+        # of the table (materialise, load and drop forget the cached one).
+        self._tables: dict[str, Table] = {}
 
     # -- hooks each backend provides ----------------------------------------------------------
     @abstractmethod
-    def _execute(self, sql: str) -> None:
-        """Run one statement of the backend's dialect (only named statements come here)."""
+    def _execute(self, sql: str) -> int | None:
+        """Run one statement of the backend's dialect (only named statements come here); return
+        the row count when the backend reports one (DuckDB does for CREATE TABLE AS)."""
 
     @abstractmethod
     def _load_arrow(self, name: str, table: pa.Table) -> None: ...
@@ -60,7 +64,9 @@ class Warehouse(ABC):
 
     # -- shared, backend-neutral --------------------------------------------------------------
     def table(self, name: str) -> Table:
-        return self.ibis.table(name)
+        if name not in self._tables:
+            self._tables[name] = self.ibis.table(name)
+        return self._tables[name]
 
     def has_table(self, name: str) -> bool:
         return name in self.list_tables()
@@ -68,6 +74,7 @@ class Warehouse(ABC):
     def read_parquet(self, path: Path) -> Table:
         """A parquet file (or folder of parts) as a named view; reading it never copies it."""
         name = "parquet_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+        self._tables.pop(name, None)
         for statement in statements.render("parquet_view", self.backend, name=name, path=path):
             self._execute(statement)
         return self.table(name)
@@ -81,24 +88,29 @@ class Warehouse(ABC):
         The compiled SQL is kept in `sql_log` for the manifest (every figure traceable)."""
         sql = self.compile(expr)
         self.sql_log[name] = sql
+        self._tables.pop(name, None)
+        reported = None
         for statement in statements.render("create_table_as", self.backend, name=name, query=sql):
-            self._execute(statement)
-        return self.count(name)
+            reported = self._execute(statement)
+        return reported if reported is not None else self.count(name)
 
     def create_view(self, name: str, expr: Table) -> None:
         """A view: for the register, so that filters reach the file scan."""
         sql = self.compile(expr)
         self.sql_log[name] = sql
+        self._tables.pop(name, None)
         for statement in statements.render("create_view", self.backend, name=name, query=sql):
             self._execute(statement)
 
     def load_arrow(self, name: str, table: pa.Table) -> int:
         """Create (or replace) table `name` holding an in-memory Arrow table (NULLs kept)."""
         self.sql_log.pop(name, None)
+        self._tables.pop(name, None)
         self._load_arrow(name, table)
         return table.num_rows
 
     def drop(self, name: str) -> None:
+        self._tables.pop(name, None)
         for statement in statements.render("drop_table", self.backend, name=name):
             self._execute(statement)
 

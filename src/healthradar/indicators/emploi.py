@@ -231,7 +231,10 @@ def totals(ctx: QueryContext) -> Table:
 
 @CHAPTER.indicator(
     "by_naf",
-    title={"fr": "Emplois et établissements par code NAF", "en": "Jobs and establishments by NAF code"},
+    title={
+        "fr": "Emplois et établissements par code NAF",
+        "en": "Jobs and establishments by NAF code",
+    },
     description={
         "fr": "Cœur : les codes NAF configurés. Révélés : les codes sous lesquels le répertoire "
         "enregistre les entreprises listées par les partenaires.",
@@ -245,7 +248,7 @@ def totals(ctx: QueryContext) -> Table:
     caveats=caveats(ESTIMATE, REVEALED, NAF_LABELS),
     chart={"kind": "barh", "y": "naf", "x": "jobs", "color": "perimetre"},
     order_by=("perimetre", "-jobs", "naf"),
-)  # fmt: skip
+)
 def by_naf(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["perimetre", "naf", "naf_label"]).aggregate(**_measures(t))
@@ -325,12 +328,14 @@ def by_size_class(ctx: QueryContext) -> Table:
 
 @CHAPTER.indicator(
     "by_filiere",
-    title={"fr": "Emplois et établissements par filière", "en": "Jobs and establishments by filière"},
+    title={
+        "fr": "Emplois et établissements par filière",
+        "en": "Jobs and establishments by filière",
+    },
     description={
         "fr": "Filière : table NAF → filière pour le cœur, libellés normalisés des partenaires "
         "pour les révélés.",
-        "en": "Filière: NAF → filière map for the core, partners' normalised labels for "
-        "revealed.",
+        "en": "Filière: NAF → filière map for the core, partners' normalised labels for revealed.",
     },
     sources=SOURCES,
     requires=REQUIRES,
@@ -339,7 +344,7 @@ def by_size_class(ctx: QueryContext) -> Table:
     caveats=JOBS_CAVEATS,
     chart={"kind": "barh", "y": "filiere", "x": "jobs", "color": "perimetre"},
     order_by=("filiere", "perimetre"),
-)  # fmt: skip
+)
 def by_filiere(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["filiere", "perimetre"]).aggregate(**_measures(t))
@@ -357,10 +362,15 @@ def by_filiere(ctx: QueryContext) -> Table:
     dimensions=(FILIERE, SIZE_CLASS),
     measures=STANDARD,
     caveats=JOBS_CAVEATS,
-    chart={"kind": "heatmap", "x": "size_class", "y": "filiere", "value": "jobs",
-           "sort": "size_order"},
+    chart={
+        "kind": "heatmap",
+        "x": "size_class",
+        "y": "filiere",
+        "value": "jobs",
+        "sort": "size_order",
+    },
     order_by=("filiere", "size_order"),
-)  # fmt: skip
+)
 def size_by_filiere(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
     return t.group_by(["filiere", "size_order", "size_class"]).aggregate(**_measures(t))

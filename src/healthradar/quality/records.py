@@ -12,6 +12,8 @@ integrated | merged | rejected; every row of a partner-style input ends with exa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
@@ -63,7 +65,9 @@ def record_outcomes(wh: Warehouse, stage: str, part: str, expr: Table) -> int:
     return wh.materialise(f"outcomes__{stage}__{part}", _conform(expr, OUTCOME_COLUMNS, stage))
 
 
-def record_issue_rows(wh: Warehouse, stage: str, part: str, rows: list[tuple[object, ...]]) -> int:
+def record_issue_rows(
+    wh: Warehouse, stage: str, part: str, rows: Sequence[tuple[object, ...]]
+) -> int:
     """Issues found in Python while reading a small file (ingest), as rows of ISSUE_COLUMNS."""
     table = pa.Table.from_pylist(
         [dict(zip(ISSUE_COLUMNS, row, strict=True)) for row in rows], schema=ISSUE_SCHEMA

@@ -14,6 +14,7 @@ import pyarrow as pa
 from ibis.expr.types import Table
 
 from healthradar.engine import Warehouse
+from healthradar.engine.expressions import ordered_join
 from healthradar.errors import REASONS
 from healthradar.quality.records import all_issues, all_outcomes
 
@@ -70,9 +71,7 @@ def issues_with_messages(wh: Warehouse, lang: str) -> Table:
         reason=j.reason,
         message=message,
     )
-    return out.order_by(
-        [ibis.asc(out[c], nulls_first=False) for c in ("file", "line", "column", "reason")]
-    )
+    return out
 
 
 def reconciliation(wh: Warehouse) -> Table:
@@ -82,9 +81,10 @@ def reconciliation(wh: Warehouse) -> Table:
         integrated=o.count(where=o.outcome == "integrated").cast("int64"),
         merged=o.count(where=o.outcome == "merged").cast("int64"),
         rejected=o.count(where=o.outcome == "rejected").cast("int64"),
-        to_resolve=o.count(where=(o.outcome == "integrated") & (o.status == "to_resolve")).cast(
-            "int64"
-        ),
+        # NULL status: Spark counts an all-NULL condition as NULL, DuckDB as 0
+        to_resolve=o.count(where=(o.outcome == "integrated") & (o.status == "to_resolve"))
+        .fill_null(0)
+        .cast("int64"),
         rows_with_outcome=o.count().cast("int64"),
         distinct_lines=o.line.nunique().cast("int64"),
     )
@@ -95,7 +95,9 @@ def reconciliation(wh: Warehouse) -> Table:
     files = files.filter(files.kind != "register")
     j = files.left_join(outcomes, "file").left_join(warnings, "file")
     zero = ibis.literal(0, "int64")
-    integrated, merged, rejected = (j[c].coalesce(zero) for c in ("integrated", "merged", "rejected"))
+    integrated, merged, rejected = (
+        j[c].coalesce(zero) for c in ("integrated", "merged", "rejected")
+    )
     out = j.select(
         input=j.input,
         kind=j.kind,
@@ -109,7 +111,7 @@ def reconciliation(wh: Warehouse) -> Table:
         balanced=(j.rows_read == integrated + merged + rejected)
         & (j.rows_with_outcome.coalesce(zero) == j.distinct_lines.coalesce(zero)),
     )
-    return out.order_by(["kind", "input", "file"])
+    return out
 
 
 def by_reason(wh: Warehouse) -> Table:
@@ -117,10 +119,8 @@ def by_reason(wh: Warehouse) -> Table:
     j = i.left_join(r, "reason")
     j = j.select(severity=j.severity.coalesce("unknown"), reason=j.reason)
     counted = j.group_by(["severity", "reason"]).aggregate(count=j.count().cast("int64"))
-    rank = ibis.cases(
-        *((counted.severity == s, n) for s, n in SEVERITY_ORDER.items()), else_=3
-    )
-    return counted.order_by([rank, "reason"])
+    rank = ibis.cases(*((counted.severity == s, n) for s, n in SEVERITY_ORDER.items()), else_=3)
+    return counted.mutate(severity_rank=rank)
 
 
 def to_resolve(wh: Warehouse) -> Table:
@@ -133,12 +133,10 @@ def to_resolve(wh: Warehouse) -> Table:
     origins = j.mutate(origin=j.file + ":" + j.line.cast("string"))
     given = origins.filter(origins.siren_raw.notnull()).select("entity_id", "siren_raw").distinct()
     given = given.group_by("entity_id").aggregate(
-        siren_given=given.siren_raw.group_concat(" | ", order_by=given.siren_raw)
+        siren_given=ordered_join(given.siren_raw, " | ", given.siren_raw)
     )
     per_entity = origins.group_by("entity_id").aggregate(
-        origins=origins.origin.group_concat(
-            " | ", order_by=[origins.file, origins.line]
-        )
+        origins=ordered_join(origins.origin, " | ", origins.file, origins.line)
     )
     out = pending.join(per_entity, "entity_id").left_join(given, "entity_id")
     out = out.select(
@@ -152,9 +150,7 @@ def to_resolve(wh: Warehouse) -> Table:
         siren_given=out.siren_given,
         origins=out.origins,
     )
-    return out.order_by(
-        [ibis.asc(out.name, nulls_first=False), ibis.asc(out.entity_id, nulls_first=False)]
-    )
+    return out
 
 
 def partner_summary(wh: Warehouse) -> Table:
@@ -169,7 +165,22 @@ def partner_summary(wh: Warehouse) -> Table:
         else_="outside",
     )
     j = j.select(outcome=outcome)
-    return j.group_by("outcome").aggregate(companies=j.count().cast("int64")).order_by("outcome")
+    return j.group_by("outcome").aggregate(companies=j.count().cast("int64"))
+
+
+# table -> (query, order of its rows); materialised once, then fetched sorted.
+def _report_tables(wh: Warehouse) -> dict[str, tuple[Table, tuple[str, ...]]]:
+    return {
+        "quality_reconciliation": (reconciliation(wh), ("kind", "input", "file")),
+        "quality_by_reason": (by_reason(wh), ("severity_rank", "reason")),
+        "quality_to_resolve": (to_resolve(wh), ("name", "entity_id")),
+        "quality_partner_summary": (partner_summary(wh), ("outcome",)),
+        "quality_issues_fr": (issues_with_messages(wh, "fr"), ISSUE_ORDER),
+        "quality_issues_en": (issues_with_messages(wh, "en"), ISSUE_ORDER),
+    }
+
+
+ISSUE_ORDER = ("file", "line", "column", "reason")
 
 
 def build_report(wh: Warehouse) -> QualityReport:
@@ -179,18 +190,12 @@ def build_report(wh: Warehouse) -> QualityReport:
     opens the warehouse to audit a figure."""
     wh.materialise("issues", all_issues(wh))
     wh.materialise("row_outcomes", all_outcomes(wh))
-    tables = {
-        "quality_reconciliation": reconciliation(wh),
-        "quality_by_reason": by_reason(wh),
-        "quality_to_resolve": to_resolve(wh),
-        "quality_partner_summary": partner_summary(wh),
-        "quality_issues_fr": issues_with_messages(wh, "fr"),
-        "quality_issues_en": issues_with_messages(wh, "en"),
-    }
     fetched = {}
-    for name, expr in tables.items():
+    tables = _report_tables(wh)
+    for name, (expr, order) in tables.items():
         wh.materialise(name, expr)
-        fetched[name] = wh.to_arrow(expr)
+        t = wh.table(name)
+        fetched[name] = wh.to_arrow(t.order_by([ibis.asc(t[c], nulls_first=False) for c in order]))
     recon = fetched["quality_reconciliation"]
     summary = {
         str(r["outcome"]): int(r["companies"])
@@ -199,7 +204,7 @@ def build_report(wh: Warehouse) -> QualityReport:
     return QualityReport(
         issues={"fr": fetched["quality_issues_fr"], "en": fetched["quality_issues_en"]},
         reconciliation=recon,
-        by_reason=fetched["quality_by_reason"],
+        by_reason=fetched["quality_by_reason"].drop_columns(["severity_rank"]),
         to_resolve=fetched["quality_to_resolve"],
         partner_summary=summary,
         input_files=wh.to_arrow(wh.table("input_files").order_by(["kind", "input", "file"])),

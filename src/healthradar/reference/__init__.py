@@ -108,6 +108,7 @@ _TABLES: dict[str, tuple[str, dict[str, str]]] = {
 _NAF_REV2 = re.compile(r"([0-9]{2})\.?([0-9]{2})([A-Z])")
 
 
+@functools.cache
 def read_reference_table(table: str) -> pa.Table:
     """One packaged reference table as Arrow, with its fixed column types.
 

@@ -15,6 +15,7 @@ import ibis
 from ibis.expr.types import Table
 
 from healthradar.engine import Warehouse
+from healthradar.engine.expressions import ordered_join
 from healthradar.quality.records import record_issues, record_outcomes
 
 
@@ -80,7 +81,7 @@ def entities(wh: Warehouse) -> Table:
     )
     inputs = links.select("entity_id", "input").distinct()
     inputs = inputs.group_by("entity_id").aggregate(
-        inputs=inputs.input.group_concat(", ", order_by=inputs.input)
+        inputs=ordered_join(inputs.input, ", ", inputs.input)
     )
     e = per_entity.join(inputs, "entity_id")
     return e.select(
@@ -128,7 +129,9 @@ def build_entities(wh: Warehouse) -> dict[str, int]:
             detail=duplicates.first_origin,
         ),
     )
-    unknown = links.join(ents.filter(ents.to_resolve_reason == "siren_not_in_register"), "entity_id")
+    unknown = links.join(
+        ents.filter(ents.to_resolve_reason == "siren_not_in_register"), "entity_id"
+    )
     record_issues(
         wh,
         "resolve",

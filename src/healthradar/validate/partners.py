@@ -34,9 +34,10 @@ def siren_status(t: Table) -> Table:
         (is_digits(digits, 14), ibis.ifelse(is_siret(digits), "siret_as_siren", "siren_checksum")),
         else_="siren_malformed",
     )
+    # from the checks again, not from `status`: Ibis would inline `status` twice here
     siren = ibis.cases(
-        (status == "ok", digits),
-        (status == "siret_as_siren", digits.substr(0, 9)),
+        (is_siren(digits), digits),
+        (is_siret(digits), digits.substr(0, 9)),
         else_=null_text(),
     )
     return t.mutate(siren_status=status, siren=siren)

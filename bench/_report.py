@@ -174,7 +174,7 @@ def _stages(engines: list[str], picked: dict[str, dict[str, Any]], stat: str) ->
 
 
 def _queries(engine: str, run: dict[str, Any], limit: int = 12) -> None:
-    queries = run.get("queries") or []
+    queries = [q for q in run.get("queries") or [] if q["stage"] != "read-back"]
     if not queries:
         return
     print(f"== {engine}: warehouse calls, slowest first (same run; compile = Ibis → SQL) ==")

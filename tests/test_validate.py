@@ -284,11 +284,11 @@ def test_declared_rules_of_a_toy_contract() -> None:
         (None, None, None, None, None),
     ]
     assert _issues(wh, "toy") == {
-        ("validate", "t.csv", 2, "code", "ab12", "value_invalid", None),
+        ("validate", "t.csv", 2, "code", "ab12", "value_ignored", "[A-Z]{2}[0-9]{2}"),
         ("validate", "t.csv", 3, "count", "2.5", "number_invalid", None),
-        ("validate", "t.csv", 4, "amount", "9", "number_below_minimum", None),
+        ("validate", "t.csv", 4, "amount", "9", "value_ignored", "≥ 10"),
         ("validate", "t.csv", 5, "code", None, "value_missing", None),
-        ("validate", "t.csv", 6, "code", "AB123", "value_invalid", None),
+        ("validate", "t.csv", 6, "code", "AB123", "value_ignored", "[A-Z]{2}[0-9]{2}"),
     }
 
 

@@ -114,6 +114,24 @@ _REASONS = (
         "SIREN « {value} » valide mais absent du répertoire : à résoudre",
     ),
     Reason(
+        "value_missing",
+        "rejected",
+        "Required value missing",
+        "Valeur obligatoire absente",
+    ),
+    Reason(
+        "value_invalid",
+        "rejected",
+        "'{value}' does not follow its column's rule ({detail})",
+        "« {value} » ne suit pas la règle de sa colonne ({detail})",
+    ),
+    Reason(
+        "value_ignored",
+        "warning",
+        "'{value}' does not follow its column's rule ({detail}): value ignored, row kept",
+        "« {value} » ne suit pas la règle de sa colonne ({detail}) : valeur ignorée, ligne gardée",
+    ),
+    Reason(
         "number_ignored",
         "warning",
         "'{value}' is not a number: value ignored, row kept",

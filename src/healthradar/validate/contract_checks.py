@@ -34,8 +34,9 @@ from healthradar.validate.numbers import (
 
 ROW_EMPTY = "row_empty"
 # Reason codes of declared rules not yet in errors.REASONS: a contract declaring such a rule
-# (text pattern, code list, missing text, minimum other than 0) needs them added there first.
-PENDING_REASONS = ("value_missing", "value_invalid", "code_unknown", "number_below_minimum")
+# (a pattern, a code list, a minimum other than a rejecting 0, a required text) needs them
+# added there first.
+PENDING_REASONS = ("value_missing", "value_invalid", "value_ignored")
 
 Expr = Callable[[Table], StringValue]
 
@@ -70,35 +71,40 @@ def _missing_reason(col: Column) -> str:
 Rule = Callable[[Value], BooleanValue]
 
 
-def _rules(col: Column) -> list[tuple[Rule, str]]:
-    """(fails, reason) pairs of the declared rules, in order, for a non-empty value."""
-    rules: list[tuple[Rule, str]] = []
+def _rules(col: Column) -> list[tuple[Rule, str, str | None]]:
+    """(fails, reason, detail) of the declared rules, in order, for a non-empty value.
+
+    Identifier and number rules have their own reason codes; a broken pattern, code list or
+    minimum gives `value_invalid` (reject) or `value_ignored` (warn) with the rule as detail."""
+    rules: list[tuple[Rule, str, str | None]] = []
+    reject = col.invalid_action == "reject"
     if col.type == "siren":
         rules += [
-            (lambda v: ~is_digits(v, 9), "siren_malformed"),
-            (lambda v: ~is_siren(v), "siren_checksum"),
+            (lambda v: ~is_digits(v, 9), "siren_malformed", None),
+            (lambda v: ~is_siren(v), "siren_checksum", None),
         ]
     elif col.type == "siret":
-        rules.append((lambda v: ~is_siret(v), "siret_invalid"))
+        rules.append((lambda v: ~is_siret(v), "siret_invalid", None))
     elif col.type in ("decimal", "integer"):
-        bad_number = "number_invalid" if col.invalid_action == "reject" else "number_ignored"
-        rules.append((lambda v: v.isnull(), bad_number))
+        rules.append((lambda v: v.isnull(), "number_invalid" if reject else "number_ignored", None))
+    broken = "value_invalid" if reject else "value_ignored"
     if col.pattern is not None:
         full = f"^({col.pattern})$"
-        rules.append((lambda v: ~v.re_search(full), "value_invalid"))
+        rules.append((lambda v: ~v.re_search(full), broken, col.pattern))
     if col.codes:
         codes = col.codes
-        rules.append((lambda v: ~v.isin(codes), "code_unknown"))
+        rules.append((lambda v: ~v.isin(codes), broken, " | ".join(codes)))
     if col.min_value is not None:
         least = col.min_value
-        below = "number_negative" if least == 0 else "number_below_minimum"
-        rules.append((lambda v: (v < least).fill_null(False), below))
+        negative = least == 0 and reject  # its message says it all
+        below, rule = ("number_negative", None) if negative else (broken, f"≥ {least:g}")
+        rules.append((lambda v: (v < least).fill_null(False), below, rule))
     return rules
 
 
 def declared_reasons(col: Column) -> set[str]:
     """Every reason code the column's declared checks can give."""
-    codes = {code for _, code in _rules(col)}
+    codes = {code for _, code, _ in _rules(col)}
     return codes | {_missing_reason(col)} if col.required else codes
 
 
@@ -112,14 +118,22 @@ def declared_checks(col: Column) -> list[Check]:
             Check(col.name, "reject", lambda t: ibis.ifelse(t[raw].isnull(), code, null_text()))
         )
 
-    def invalid(t: Table) -> StringValue:
+    def first_failure(t: Table, pick: Callable[[str, str | None], str | None]) -> StringValue:
         value = t[col.name]
-        failures = [(fails(value), code) for fails, code in _rules(col)]
-        reason: StringValue = ibis.cases(*failures, else_=null_text())
-        return ibis.ifelse(t[raw].notnull(), reason, null_text())
+        found = [(fails(value), pick(code, detail)) for fails, code, detail in _rules(col)]
+        first: StringValue = ibis.cases(*found, else_=null_text())
+        return ibis.ifelse(t[raw].notnull(), first, null_text())
 
     if col.can_be_invalid:
-        checks.append(Check(col.name, col.invalid_action, invalid, nulls_value=True))
+        checks.append(
+            Check(
+                col.name,
+                col.invalid_action,
+                lambda t: first_failure(t, lambda code, _: code),
+                detail=lambda t: first_failure(t, lambda _, detail: detail),
+                nulls_value=True,
+            )
+        )
     return checks
 
 

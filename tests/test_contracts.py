@@ -18,7 +18,7 @@ from healthradar.contracts import (
 from healthradar.engine import memory_warehouse
 from healthradar.errors import REASONS
 from healthradar.validate import headcounts, partners
-from healthradar.validate.contract_checks import PENDING_REASONS, declared_reasons, validate_table
+from healthradar.validate.contract_checks import declared_reasons, validate_table
 
 CONTRACTS = list(PARTNER_CONTRACTS.values())
 COLUMNS = [(c, col) for c in CONTRACTS for col in c.columns]
@@ -73,10 +73,15 @@ def test_ambiguous_alias_refused() -> None:
 
 @pytest.mark.parametrize(("contract", "col"), COLUMNS, ids=IDS)
 def test_declared_reasons_exist(contract: Contract, col: Column) -> None:
-    """Every reason code a declared rule in force can give has FR/EN messages in errors.py
-    (the codes validate knows but errors.py does not yet define are then unused)."""
+    """Every reason code a declared rule in force can give has FR/EN messages in errors.py."""
     if col.name not in HAND_WRITTEN[contract.input_kind]:
-        assert declared_reasons(col) <= set(REASONS) - set(PENDING_REASONS)
+        assert declared_reasons(col) <= set(REASONS)
+
+
+def test_every_rule_kind_has_a_message() -> None:
+    rules = Column("c", "text", True, "C", "C", pattern="[A-Z]+", codes=("AB", "CD"))
+    warned = Column("w", "decimal", False, "W", "W", min_value=1, on_invalid="warn")
+    assert declared_reasons(rules) | declared_reasons(warned) <= set(REASONS)
 
 
 def test_declarations_that_cannot_work_are_refused() -> None:

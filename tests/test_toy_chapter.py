@@ -93,3 +93,22 @@ def test_toy_chapter_is_skipped_with_its_reason_when_its_input_is_absent(tmp_pat
     assert "toy_rounds" in json.dumps(manifest["skipped_indicators"], ensure_ascii=False)
     page = (result.out_dir / "toy.html").read_text(encoding="utf-8")
     assert "entrée absente" in page and "toy_rounds" in page
+
+
+def test_init_offers_the_toy_input_with_its_template(tmp_path: Path) -> None:
+    from healthradar.config import load_config
+    from healthradar.scaffold import scaffold
+
+    written = scaffold(tmp_path / "p", registry=toy_registry())
+    template = tmp_path / "p" / "inputs" / "toy_rounds.csv"
+    assert template in written
+    header = template.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "entreprise;montant;année"  # the contract's first (French) aliases
+    config = (tmp_path / "p" / "healthradar.toml").read_text(encoding="utf-8")
+    assert "# [inputs.toy_rounds]\n# Levées de fonds (jouet)" in config
+    config = config.replace("# [inputs.toy_rounds]", "[inputs.toy_rounds]").replace(
+        '# path = "inputs/toy_rounds.csv"', 'path = "inputs/toy_rounds.csv"'
+    )
+    (tmp_path / "p" / "healthradar.toml").write_text(config, encoding="utf-8")
+    loaded, _ = load_config(tmp_path / "p")
+    assert loaded.inputs.tables["toy_rounds"].path == Path("inputs/toy_rounds.csv")

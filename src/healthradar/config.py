@@ -25,7 +25,6 @@ DEFAULT_CORE_NAF = ["21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z"]
 DEFAULT_SIZE_BOUNDS = [250, 2000]
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from healthradar.config import CONFIG_FILE, DEFAULT_CORE_NAF
 from healthradar.contracts import HEADCOUNTS, PARTNERS
+from healthradar.indicators import Registry, default_registry
 from healthradar.inputs_doc import template_csv
 
 CONFIG_TEMPLATE = """\
@@ -49,6 +50,16 @@ size_class_bounds = [250, 2000]
 # Compléments à la table NAF → filière et aux synonymes de libellés partenaires, par exemple :
 # naf = {{ "26.60Z" = "Medtech" }}
 # labels = {{ "silver économie" = "Santé numérique" }}
+
+[engine]
+# backend = "duckdb"       # "duckdb" (défaut, embarqué) ou "spark" (voir docs/scale.md)
+# memory_limit = "4GB"     # DuckDB : mémoire au-delà de laquelle il écrit sur disque
+{chapter_inputs}"""
+
+CHAPTER_INPUT = """
+# [inputs.{kind}]
+# {title_fr} / {title_en} — chapitre « {chapter} » ; modèle : inputs/{kind}.csv
+# path = "inputs/{kind}.csv"
 """
 
 REGISTER_README = """\
@@ -63,15 +74,38 @@ Put the INSEE SIRENE stock files here (v3 layout), parquet or unzipped CSV.
 
 
 def scaffold(
-    project_dir: Path, region: str = "84", vintage: int = 2024, lang: str = "fr"
+    project_dir: Path,
+    region: str = "84",
+    vintage: int = 2024,
+    lang: str = "fr",
+    registry: Registry | None = None,
 ) -> list[Path]:
+    """The config names every input a chapter of `registry` can read (commented out) and
+    `inputs/` holds one template per input, all generated from the contracts."""
+    registry = registry or default_registry()
+    chapter_of = {c.input_kind: ch for ch in registry.chapters() for c in ch.contracts}
+    contracts = registry.contracts()
     project_dir.mkdir(parents=True, exist_ok=True)
     config = project_dir / CONFIG_FILE
     if config.exists():
         raise FileExistsError(f"{config} already exists: not overwritten")
     core = ", ".join(f'"{c}"' for c in DEFAULT_CORE_NAF)
     config.write_text(
-        CONFIG_TEMPLATE.format(region=region, vintage=vintage, lang=lang, core=core),
+        CONFIG_TEMPLATE.format(
+            region=region,
+            vintage=vintage,
+            lang=lang,
+            core=core,
+            chapter_inputs="".join(
+                CHAPTER_INPUT.format(
+                    kind=kind,
+                    title_fr=c.title_fr,
+                    title_en=c.title_en,
+                    chapter=chapter_of[kind].title["fr"],
+                )
+                for kind, c in contracts.items()
+            ),
+        ),
         encoding="utf-8",
     )
     written = [config]
@@ -79,10 +113,12 @@ def scaffold(
     register.mkdir(parents=True, exist_ok=True)
     (register / "README.md").write_text(REGISTER_README, encoding="utf-8")
     written.append(register / "README.md")
-    for contract, rel in (
+    templates = [
         (PARTNERS, Path("inputs/partners/partenaire1.csv")),
         (HEADCOUNTS, Path("inputs/headcounts.csv")),
-    ):
+        *((c, Path(f"inputs/{kind}.csv")) for kind, c in contracts.items()),
+    ]
+    for contract, rel in templates:
         path = project_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template_csv(contract), encoding="utf-8")

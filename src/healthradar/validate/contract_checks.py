@@ -33,10 +33,6 @@ from healthradar.validate.numbers import (
 )
 
 ROW_EMPTY = "row_empty"
-# Reason codes of declared rules not yet in errors.REASONS: a contract declaring such a rule
-# (a pattern, a code list, a minimum other than a rejecting 0, a required text) needs them
-# added there first.
-PENDING_REASONS = ("value_missing", "value_invalid", "value_ignored")
 
 Expr = Callable[[Table], StringValue]
 

@@ -48,6 +48,7 @@ def machine_info(engines: tuple[str, ...]) -> dict[str, Any]:
         "duckdb": duckdb.__version__,
         "ibis": ibis.__version__,
         "healthradar": healthradar.__version__,
+        "healthradar_path": str(Path(healthradar.__file__).parent),
         "platform": platform.platform(),
     }
     if "spark" in engines:
@@ -234,6 +235,7 @@ def report(
     picked = {e: pick(runs, stat) for e, runs in pipe_runs.items()}
     base = pick(base_runs, stat)
     b_s = reduce([r["seconds"] for r in base_runs], stat)
+    b_cpu = reduce([r["cpu_s"] for r in base_runs], stat)
     b_rss = max(r["rss_peak_mb"] for r in base_runs)
 
     print()
@@ -264,6 +266,7 @@ def report(
         p_s = reduce([r["seconds"] for r in pipe_runs[e]], stat)
         ratios[e] = p_s / b_s if b_s else float("inf")
         start_s = reduce([r["engine_start_s"] for r in pipe_runs[e]], stat)
+        p_cpu = reduce([r["cpu_s"] + r.get("jvm_cpu_s", 0.0) for r in pipe_runs[e]], stat)
         py_peak = max(r["rss_peak_mb"] for r in pipe_runs[e])
         jvm_peak = max(float(r.get("jvm_peak_mb") or 0.0) for r in pipe_runs[e])
         rows.append(
@@ -274,6 +277,7 @@ def report(
                 f"{p_s:.2f}",
                 f"{b_s:.2f}",
                 f"{ratios[e]:.1f}",
+                f"{p_cpu:.1f} / {b_cpu:.1f} = {p_cpu / b_cpu if b_cpu else float('inf'):.1f}",
                 f"{py_peak:,.0f}",
                 f"{jvm_peak:,.0f}" if e == "spark" else "-",
                 f"{b_rss:,.0f}",
@@ -288,6 +292,7 @@ def report(
                 "pipeline s",
                 "baseline s",
                 "ratio",
+                "cpu s: pipeline / baseline",
                 "python peak MB",
                 "JVM peak MB",
                 "baseline peak MB",
@@ -297,7 +302,8 @@ def report(
     )
     print(
         "pipeline s excludes the engine start (JVM + Spark session; DuckDB: opening the file); "
-        "ratio = pipeline s / raw DuckDB baseline s"
+        "ratio = pipeline s / raw DuckDB baseline s; cpu s = user + system seconds of the "
+        "process (and of the JVM on Spark), steadier than wall time on a shared machine"
     )
     for e in engines:
         peak = max(peak_mb(r) for r in pipe_runs[e])

@@ -3,7 +3,7 @@
 Run as ``python bench/_stages.py '<json spec>'``; prints one line ``BENCH_RESULT <json>`` on
 stdout. Each mode imports what it needs *before* starting the clock, so interpreter start-up and
 imports are not timed (pandas included, which pyarrow would otherwise import lazily inside the
-first stage, ~0.4 s); the peak RSS (``ru_maxrss`` of this process) is the whole process's,
+first stage, ~0.4 s); the peak RSS (``VmHWM`` of this process) is the whole process's,
 imports included, and the RSS right after the imports is reported too so a reader can see the
 floor. On Spark the work happens in a JVM child process: its peak RSS (``VmHWM``) is read from
 ``/proc`` before the session stops and reported beside the Python one.
@@ -55,7 +55,16 @@ CORE_NAF = ("21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z")
 
 
 def _rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (10^6 bytes; ru_maxrss is KiB)."""
+    """Peak resident set size of this process so far, in MB (10^6 bytes).
+
+    `VmHWM`, not `ru_maxrss`: Linux carries ru_maxrss over fork + exec, so a child would report
+    the bench driver's own peak (e.g. after it wrote the CSV) as its floor."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
 
 
@@ -99,8 +108,17 @@ def _duck_config(spec: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def _descendants_peak_mb() -> float:
-    """Peak RSS (VmHWM) summed over this process's live descendants: the Spark JVM."""
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process so far: steadier than wall time on a busy
+    machine, and the same for DuckDB's threads (they are this process's)."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _descendants() -> tuple[float, float]:
+    """(peak RSS in MB, CPU seconds) summed over this process's live descendants: the Spark JVM.
+
+    Peak RSS is each process's VmHWM; CPU is utime + stime from /proc/<pid>/stat."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -110,18 +128,20 @@ def _descendants_peak_mb() -> float:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
-    total_kb, todo = 0, list(children.get(os.getpid(), []))
+    peak_kb, ticks, todo = 0, 0, list(children.get(os.getpid(), []))
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
             status = Path(f"/proc/{pid}/status").read_text()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total_kb += next(
+        peak_kb += next(
             (int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")), 0
         )
-    return total_kb * 1024 / 1e6
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return peak_kb * 1024 / 1e6, ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _caller() -> str:
@@ -220,14 +240,17 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
         engine, work, spec["memory_limit"], spec["threads"], spec.get("spark_master", "local[2]")
     )
     engine_start = time.perf_counter() - t0
+    jvm_cpu0 = _descendants()[1] if engine == "spark" else 0.0
+    cpu0 = _cpu_s()
     start = time.perf_counter()
     plan = preflight(project)
     t_preflight = time.perf_counter() - start
     counts, evaluation = run_stages(plan, wh, stages)
     total = time.perf_counter() - start
+    cpu = _cpu_s() - cpu0
     stages.current = "read-back"  # the bench's own queries below, not the pipeline's
     rss_peak = _rss_mb()
-    jvm_peak = _descendants_peak_mb() if engine == "spark" else 0.0
+    jvm_peak, jvm_cpu = _descendants() if engine == "spark" else (0.0, 0.0)
     per = wh.table("perimeter")
     perimeter = wh.count(per)
     by_perimeter = {
@@ -243,6 +266,8 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
         "engine": engine,
         "seconds": total,
         "engine_start_s": engine_start,
+        "cpu_s": cpu,
+        "jvm_cpu_s": jvm_cpu - jvm_cpu0,
         "stages": {"preflight": round(t_preflight, 4), **stages.timings},
         "rss_peak_mb": rss_peak,
         "jvm_peak_mb": jvm_peak,
@@ -260,14 +285,17 @@ def run_baseline(spec: dict[str, Any]) -> dict[str, Any]:
     import duckdb
 
     rss_imports = _rss_mb()
+    cpu0 = _cpu_s()
     start = time.perf_counter()
     con = duckdb.connect(":memory:", config=_duck_config(spec))
     rows = con.execute(baseline_sql(spec["parquet"])).fetchall()
     total = time.perf_counter() - start
+    cpu = _cpu_s() - cpu0
     rss_peak = _rss_mb()
     con.close()
     return {
         "seconds": total,
+        "cpu_s": cpu,
         "rss_peak_mb": rss_peak,
         "rss_after_imports_mb": rss_imports,
         "cells": len(rows),

@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
         f"machine: {info['nproc']} cpu ({info['cpu']}), {info['ram_gb']} GB RAM; "
         f"python {info['python']}, duckdb {info['duckdb']}, ibis {info['ibis']}"
         + (f", pyspark {info['pyspark']} ({info['java']})" if "spark" in engines else "")
-        + f", healthradar {info['healthradar']}"
+        + f", healthradar {info['healthradar']} ({info['healthradar_path']})"
     )
     print(
         f"settings: rows={args.rows:,} engines={','.join(engines)} "

@@ -27,7 +27,7 @@ def main() -> None:
             with produced.open(encoding="utf-8") as src, golden.open("w", encoding="utf-8") as dst:
                 reader = csv.DictReader(src)
                 names = [n for n in reader.fieldnames or [] if n != "synthetic_data"]
-                writer = csv.DictWriter(dst, names, extrasaction="ignore", lineterminator="\\n")
+                writer = csv.DictWriter(dst, names, extrasaction="ignore", lineterminator="\n")
                 writer.writeheader()
                 writer.writerows(reader)
             print("wrote", golden)

@@ -144,7 +144,7 @@ def test_markup_in_headers_does_not_break_the_message(tiny_project: Path) -> Non
 def test_resolve_can_run_again_without_double_counting(tiny_project: Path) -> None:
     from healthradar.engine.duckdb_backend import DuckDBWarehouse
     from healthradar.quality.report import reconciliation
-    from healthradar.resolve.exact import build_entities
+    from healthradar.resolve.entities import build_entities
 
     build(tiny_project)
     wh = DuckDBWarehouse(tiny_project / "out" / "warehouse.duckdb")

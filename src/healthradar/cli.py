@@ -139,6 +139,37 @@ def build(project_dir: ProjectDir, lang: LangOption = None, engine: EngineOption
     _run_build(project_dir, lang, engine)
 
 
+review_app = typer.Typer(help="Review uncertain matches between partner rows and the register.")
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("accept")
+def review_accept(
+    project_dir: ProjectDir,
+    source: Annotated[
+        Path | None,
+        typer.Option(help="Filled review file (default: out/review/matches_to_review.csv)"),
+    ] = None,
+) -> None:
+    """Copy the filled decisions of the review file into inputs/review_decisions.csv."""
+    from healthradar.resolve.review_io import accept_review_file
+
+    lang = _guess_lang(project_dir, None)
+    path = source or project_dir / "out" / "review" / "matches_to_review.csv"
+    if not path.is_file():
+        console.print(t(lang, "cli_no_review", path=str(path)))
+        raise typer.Exit(code=2)
+    done = accept_review_file(project_dir, path)
+    for problem in done.invalid:
+        console.print(f"[yellow]{escape(problem)}[/]")
+    console.print(
+        t(lang, "cli_review_accepted", added=done.added, replaced=done.replaced,
+          skipped=done.skipped, target=str(done.target))
+    )  # fmt: skip
+    if done.invalid:
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def serve(
     project_dir: ProjectDir,

@@ -132,6 +132,18 @@ _REASONS = (
         "« {value} » ne suit pas la règle de sa colonne ({detail}) : valeur ignorée, ligne gardée",
     ),
     Reason(
+        "review_decision_stale",
+        "warning",
+        "Review decision '{value}' no longer applies ({detail}): ignored",
+        "Décision de revue « {value} » devenue sans objet ({detail}) : ignorée",
+    ),
+    Reason(
+        "siren_name_mismatch",
+        "warning",
+        "SIREN {value} belongs to a company whose name does not match: {detail}",
+        "Le SIREN {value} appartient à une entreprise dont le nom ne correspond pas : {detail}",
+    ),
+    Reason(
         "number_ignored",
         "warning",
         "'{value}' is not a number: value ignored, row kept",

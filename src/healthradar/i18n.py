@@ -14,6 +14,22 @@ TEXT: dict[str, dict[str, str]] = {
         "de cette page ne décrit une région réelle.",
         "quality": "Rapport qualité",
         "indicators": "Indicateurs",
+        "colon": "\u00a0:",
+        "resolution": "Identification des entreprises des listes partenaires",
+        "resolution_help": "Une ligne par ligne de liste : SIREN donné et confirmé par le nom "
+        "(exact), retrouvé par le nom et le lieu (apparié), à revoir (review/"
+        "matches_to_review.csv), sans correspondance, fusionnée avec un doublon, rejetée. "
+        "Détail : exports/resolution.csv.",
+        "list": "Liste",
+        "decision_exact": "Exact",
+        "decision_matched": "Apparié",
+        "decision_review": "À revoir",
+        "decision_unmatched": "Sans correspondance",
+        "decision_merged": "Fusionné",
+        "decision_rejected": "Rejeté",
+        "cli_no_review": "Pas de fichier de revue {path} : lancez d'abord healthradar build",
+        "cli_review_accepted": "{added} décisions ajoutées, {replaced} remplacées, {skipped} "
+        "lignes sans décision ; écrit {target} (appliqué à la prochaine construction)",
         "downloads": "Téléchargements",
         "sources": "Sources",
         "caveats": "Précautions",
@@ -68,6 +84,21 @@ TEXT: dict[str, dict[str, str]] = {
         "page describes a real region.",
         "quality": "Quality report",
         "indicators": "Indicators",
+        "colon": ":",
+        "resolution": "Identifying the companies of the partner lists",
+        "resolution_help": "One line per list row: SIREN given and confirmed by the name "
+        "(exact), found by name and place (matched), to review (review/matches_to_review.csv), "
+        "no match, merged with a duplicate, rejected. Details: exports/resolution.csv.",
+        "list": "List",
+        "decision_exact": "Exact",
+        "decision_matched": "Matched",
+        "decision_review": "To review",
+        "decision_unmatched": "Unmatched",
+        "decision_merged": "Merged",
+        "decision_rejected": "Rejected",
+        "cli_no_review": "No review file {path}: run healthradar build first",
+        "cli_review_accepted": "{added} decisions added, {replaced} replaced, {skipped} rows "
+        "without a decision; wrote {target} (applied by the next build)",
         "downloads": "Downloads",
         "sources": "Sources",
         "caveats": "Caveats",

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
@@ -30,17 +32,19 @@ from healthradar.enrich.establishments import Scope, enrich, register_scope_coun
 from healthradar.errors import FatalInputError
 from healthradar.indicators import Evaluation, QueryContext, Registry, default_registry
 from healthradar.ingest.register import RegisterFile, inspect_register
+from healthradar.ingest.review_file import read_review_decisions
 from healthradar.ingest.stage import IngestPlan, ingest
 from healthradar.ingest.tabular import RawTable, read_tabular
 from healthradar.publish import Bundle, publish_bundle
 from healthradar.quality.report import QualityReport, build_report, load_reasons
 from healthradar.reference import region_departements, region_name
-from healthradar.resolve.exact import resolve_exact
+from healthradar.resolve.stage import resolve as resolve_partners
 from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
 from healthradar.validate.partners import validate_partners
 
 OUT_DIR = "out"
+REVIEW_DECISIONS = "inputs/review_decisions.csv"
 WORK_DIR = ".healthradar"
 
 StageHook = Callable[[str], None]
@@ -57,6 +61,7 @@ class Plan:
     register: dict[str, RegisterFile]
     tables: dict[str, list[RawTable]]  # input kind -> files read
     contracts: dict[str, Contract]  # input kind -> contract
+    review_decisions: pa.Table  # inputs/review_decisions.csv (empty when absent)
 
     @property
     def scope(self) -> Scope:
@@ -78,6 +83,7 @@ class Plan:
             partner_lists=[(p.id, p.label or p.id) for p in self.config.inputs.partners],
             cache_dir=work / "cache",
             hash_cache=work / "hash-cache.json",
+            review_decisions=self.review_decisions,
         )
 
 
@@ -148,7 +154,9 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
         tables["headcounts"] = [read("headcounts", "headcounts", h.path, h.sheet, h.header_row)]
     for kind, t in inputs.tables.items():
         tables[kind] = [read(kind, kind, t.path, t.sheet, t.header_row)]
-    return Plan(project_dir, config, raw, registry, register, tables, contracts)
+    review = project_dir / REVIEW_DECISIONS
+    decisions = read_review_decisions(review, _label(project_dir, review))
+    return Plan(project_dir, config, raw, registry, register, tables, contracts, decisions)
 
 
 class _Stages:
@@ -180,7 +188,7 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
             if kind not in ("partners", "headcounts"):
                 counts[f"{kind}_rows"] = validate_chapter_input(wh, contract)
     with stages.stage("resolve"):
-        counts["resolve"] = resolve_exact(wh)
+        counts["resolve"] = resolve_partners(wh)
     with stages.stage("enrich"):
         has_nic = "nic" in plan.register["establishments"].wanted
         counts["enrich"] = enrich(wh, scope, siret_from_nic=has_nic)
@@ -239,6 +247,9 @@ def make_bundle(
         timings=timings,
         engine=backend,
         quality_sql=quality.sql,
+        resolution=quality.resolution,
+        review_queue=quality.review_queue,
+        decisions=quality.decisions,
     )
 
 

@@ -39,6 +39,7 @@ REGISTER_LEGAL_UNIT_OPTIONAL = (
     "dateCreationUniteLegale",
     "denominationUniteLegale",
     "sigleUniteLegale",
+    "denominationUsuelle1UniteLegale",
     "nomUniteLegale",
     "categorieJuridiqueUniteLegale",
     "activitePrincipaleUniteLegale",

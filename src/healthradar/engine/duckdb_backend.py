@@ -68,5 +68,10 @@ class DuckDBWarehouse(Warehouse):
         names = {str(row[0]) for row in self._con.execute(sql).fetchall()}
         return sorted(n for n in names if n.startswith(prefix))
 
+    def splink_api(self) -> Any:
+        from splink.backends.duckdb import DuckDBAPI
+
+        return DuckDBAPI(self._con)
+
     def close(self) -> None:
         self._con.close()

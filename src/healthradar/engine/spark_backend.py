@@ -48,7 +48,18 @@ def spark_session(work_dir: Path, master: str = "local[2]", memory: str = "2g") 
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.legacy.allowNonEmptyLocationInCTAS", "true")
     )
+    jar = _splink_similarity_jar()
+    if jar:  # Splink's string-similarity functions (jaro_winkler…) for entity resolution
+        builder = builder.config("spark.jars", jar)
     return builder.getOrCreate()
+
+
+def _splink_similarity_jar() -> str | None:
+    try:
+        from splink.backends.spark import similarity_jar_location
+    except ImportError:
+        return None
+    return str(similarity_jar_location())
 
 
 def _python() -> str:
@@ -104,6 +115,12 @@ class SparkWarehouse(Warehouse):
         (sql,) = statements.render("list_tables", self.backend)
         names = {str(row["tableName"]) for row in self.session.sql(sql).collect()}
         return sorted(n for n in names if n.startswith(prefix))
+
+    def splink_api(self) -> Any:
+        from splink.backends.spark import SparkAPI
+
+        self.session.sparkContext.setCheckpointDir(str(self.work_dir / "checkpoints"))
+        return SparkAPI(spark_session=self.session)
 
     def close(self) -> None:
         # The session is shared by the process (getOrCreate); its tables are this build's only.

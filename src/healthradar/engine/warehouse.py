@@ -62,6 +62,11 @@ class Warehouse(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def splink_api(self) -> Any:
+        """Splink's database API on this warehouse's own connection or session, so record
+        linkage reads and writes the build's tables in place (entity resolution)."""
+
     # -- shared, backend-neutral --------------------------------------------------------------
     def table(self, name: str) -> Table:
         if name not in self._tables:

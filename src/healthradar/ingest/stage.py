@@ -48,6 +48,7 @@ class IngestPlan:
     partner_lists: list[tuple[str, str]]  # (id, label) in config order
     cache_dir: Path
     hash_cache: Path
+    review_decisions: pa.Table  # the analyst's standing decisions (all text; may be empty)
 
 
 def ingest(wh: Warehouse, plan: IngestPlan) -> dict[str, int]:
@@ -66,6 +67,7 @@ def ingest(wh: Warehouse, plan: IngestPlan) -> dict[str, int]:
         }
     )
     wh.load_arrow("partner_inputs", order)
+    counts["review_decisions"] = wh.load_arrow("review_decisions", plan.review_decisions)
     return counts
 
 

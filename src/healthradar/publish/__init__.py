@@ -3,7 +3,8 @@
 `publish_bundle` writes, into the build's work folder: each indicator as CSV and Parquet
 (flagged when the data is synthetic), one page per chapter of the bundle and the index (HTML
 with inline SVG charts), the quality report (CSV + HTML), the list of companies to resolve, the
-JSON API files and the manifest.
+resolution of every partner row (`exports/resolution.csv`), the review file
+(`review/matches_to_review.csv|xlsx`), the JSON API files and the manifest.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from healthradar.publish.api_files import write_api_files
 from healthradar.publish.bundle import Bundle
-from healthradar.publish.exports import write_csv, write_indicator
+from healthradar.publish.exports import write_csv, write_indicator, write_xlsx
 from healthradar.publish.manifest import write_manifest
 from healthradar.publish.pages import render_chapter, render_index, render_quality
 
@@ -25,6 +26,11 @@ def publish_bundle(bundle: Bundle, out: Path) -> None:
     write_csv(bundle.quality[bundle.lang], out / "quality.csv")
     write_csv(bundle.reconciliation, out / "reconciliation.csv")
     write_csv(bundle.to_resolve, out / "to_resolve.csv")
+    if bundle.resolution is not None:
+        write_csv(bundle.resolution, out / "exports" / "resolution.csv")
+    if bundle.review_queue is not None:
+        write_csv(bundle.review_queue, out / "review" / "matches_to_review.csv")
+        write_xlsx(bundle.review_queue, out / "review" / "matches_to_review.xlsx", "review")
     specs = {}
     for chapter in bundle.chapters:
         specs.update(render_chapter(bundle, chapter, bundle.lang, out))

@@ -40,6 +40,9 @@ class Bundle:
     skipped: list[SkippedIndicator] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    resolution: pa.Table | None = None  # one row per partner row (exports/resolution.csv)
+    review_queue: pa.Table | None = None  # review/matches_to_review.csv|xlsx
+    decisions: pa.Table | None = None  # rows per partner list and decision
     engine: str = "duckdb"  # the backend that computed every figure
     quality_sql: dict[str, str] = field(default_factory=dict)  # query of each quality table
 

@@ -57,3 +57,26 @@ def write_indicator(table: pa.Table, synthetic: bool, folder: Path, name: str) -
     flagged = flag_synthetic(table, synthetic)
     write_csv(flagged, folder / f"{name}.csv")
     write_parquet(flagged, folder / f"{name}.parquet")
+
+
+def write_xlsx(table: pa.Table, path: Path, sheet: str) -> None:
+    """One sheet, header in bold, columns as wide as their longest value (up to 60); text
+    cells neutralised like the CSV (openpyxl would write '=…' as a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = neutralise_formulas(table)
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append(safe.column_names)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in safe.to_pylist():
+        ws.append([row[c] for c in safe.column_names])
+    for i, name in enumerate(safe.column_names, start=1):
+        longest = max([len(name), *(len(str(v)) for v in safe.column(name).to_pylist() if v)])
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, longest + 2)
+    ws.freeze_panes = "A2"
+    book.save(path)

@@ -128,6 +128,19 @@ def render_chapter(bundle: Bundle, chapter: Chapter, lang: str, out: Path) -> di
     return specs
 
 
+DECISIONS = ("exact", "matched", "review", "unmatched", "merged", "rejected")
+
+
+def _decisions(bundle: Bundle) -> list[tuple[str, dict[str, int]]]:
+    """Partner rows per list and decision, as the quality page's table shows them."""
+    if bundle.decisions is None:
+        return []
+    table: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in bundle.decisions.to_pylist():
+        table[row["input"]][row["decision"]] = int(row["rows"])
+    return sorted(table.items())
+
+
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in bundle.quality[lang].to_pylist():
@@ -157,6 +170,8 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
             input_files=files,
             by_reason=bundle.quality_by_reason.to_pylist(),
             issues_by_file=sorted(by_file.items()),
+            decisions=_decisions(bundle),
+            decision_names=[(d, t(lang, f"decision_{d}")) for d in DECISIONS],
         )
     )
     (out / "quality.html").write_text(html, encoding="utf-8")

@@ -39,6 +39,9 @@ class QualityReport:
     to_resolve: pa.Table
     partner_summary: dict[str, int]
     input_files: pa.Table
+    resolution: pa.Table  # one row per partner row: decision, SIREN, score, rule, candidates
+    review_queue: pa.Table  # the rows sent to review, with their candidates
+    decisions: pa.Table  # partner rows per list and decision
     rows_read_total: int
     rows_rejected_total: int
     sql: dict[str, str] = field(default_factory=dict)
@@ -153,6 +156,12 @@ def to_resolve(wh: Warehouse) -> Table:
     return out
 
 
+def decisions_by_list(wh: Warehouse) -> Table:
+    """How many rows of each partner list ended in each decision."""
+    r = wh.table("resolution")
+    return r.group_by(["input", "decision"]).aggregate(rows=r.count().cast("int64"))
+
+
 def partner_summary(wh: Warehouse) -> Table:
     """What became of the companies the partners listed (one count per outcome)."""
     e, p = wh.table("entities"), wh.table("perimeter")
@@ -175,12 +184,18 @@ def _report_tables(wh: Warehouse) -> dict[str, tuple[Table, tuple[str, ...]]]:
         "quality_by_reason": (by_reason(wh), ("severity_rank", "reason")),
         "quality_to_resolve": (to_resolve(wh), ("name", "entity_id")),
         "quality_partner_summary": (partner_summary(wh), ("outcome",)),
+        "quality_decisions": (decisions_by_list(wh), ("input", "decision")),
         "quality_issues_fr": (issues_with_messages(wh, "fr"), ISSUE_ORDER),
         "quality_issues_en": (issues_with_messages(wh, "en"), ISSUE_ORDER),
     }
 
 
 ISSUE_ORDER = ("file", "line", "column", "reason")
+
+
+def _sorted(wh: Warehouse, name: str, order: tuple[str, ...]) -> pa.Table:
+    t = wh.table(name)
+    return wh.to_arrow(t.order_by([ibis.asc(t[c], nulls_first=False) for c in order]))
 
 
 def build_report(wh: Warehouse) -> QualityReport:
@@ -208,6 +223,9 @@ def build_report(wh: Warehouse) -> QualityReport:
         to_resolve=fetched["quality_to_resolve"],
         partner_summary=summary,
         input_files=wh.to_arrow(wh.table("input_files").order_by(["kind", "input", "file"])),
+        resolution=_sorted(wh, "resolution", ("input", "file", "line")),
+        review_queue=_sorted(wh, "review_queue", ("input", "file", "line")),
+        decisions=fetched["quality_decisions"],
         rows_read_total=sum(int(v or 0) for v in recon.column("rows_read").to_pylist()),
         rows_rejected_total=sum(int(v or 0) for v in recon.column("rejected").to_pylist()),
         sql={name: wh.sql_log[name] for name in tables},

@@ -1,12 +1,12 @@
-"""Entity resolution, first cut: exact SIREN links and duplicates within and across lists.
+"""Entities from decisions: one organisation per SIREN, duplicates merged within and across lists.
 
-Each integrated partner row is linked to an entity. A row with a usable SIREN links to
-`siren:<SIREN>`, so the same company listed twice in one list or in several lists becomes one
-entity: the first row (in the config's list order, then by line) is integrated, the others are
-merged into it. A row without a usable SIREN gets an entity of its own, `row:<input>:<line>`,
-with status `to_resolve`; so does a valid SIREN that the register does not know. The fuzzy
-matcher (name + address against the register) will later relink `to_resolve` rows by rewriting
-`entity_links` before `build_entities` runs, without touching anything else.
+Each integrated partner row is linked to an entity through its decision (`match_decisions`):
+a row whose decision gives a SIREN (exact, matched or accepted in review) links to
+`siren:<SIREN>` — an id that stays the same from one build and one year to the next — so the
+same company listed twice in one list or in several lists becomes one entity: the first row (in
+the config's list order, then by line) is integrated, the others are merged into it. A row
+without a SIREN gets an entity of its own, `row:<input>:<line>`, with status `to_resolve` and
+its decision's rule as the reason.
 """
 
 from __future__ import annotations
@@ -26,7 +26,13 @@ def _origin(t: Table) -> ibis.Value:
 def entity_links(wh: Warehouse) -> Table:
     rows = wh.table("partner_rows")
     order = wh.table("partner_inputs")
+    decisions = wh.table("match_decisions").select(
+        "input", "file", "line", "decision", decided=wh.table("match_decisions").siren,
+        decision_rule=wh.table("match_decisions").rule,
+    )  # fmt: skip
     kept = rows.filter(rows.reject_reason.isnull()).join(order, "input")
+    kept = kept.join(decisions, ["input", "file", "line"])
+    kept = kept.mutate(siren_given=kept.siren, siren=kept.decided)
     kept = kept.mutate(
         entity_id=ibis.ifelse(
             kept.siren.notnull(),
@@ -41,11 +47,13 @@ def entity_links(wh: Warehouse) -> Table:
         "line",
         "name",
         "siren",
+        "siren_given",
+        "decision",
         "filiere_label",
         "city",
         "postcode",
         "entity_id",
-        rule=ibis.ifelse(kept.siren.notnull(), "exact_siren", "unresolved"),
+        rule=kept.decision_rule,
         occurrence=(ibis.row_number().over(w) + 1).cast("int64"),
         first_origin=_origin(kept).first().over(w),
     )
@@ -78,6 +86,7 @@ def entities(wh: Warehouse) -> Table:
         city=joined.city.max(where=first),
         postcode=joined.postcode.max(where=first),
         matched=joined.matched_siren.max(),
+        first_rule=joined.rule.max(where=first),
     )
     inputs = links.select("entity_id", "input").distinct()
     inputs = inputs.group_by("entity_id").aggregate(
@@ -96,14 +105,15 @@ def entities(wh: Warehouse) -> Table:
         postcode=e.postcode,
         status=ibis.ifelse(e.matched.notnull(), "resolved", "to_resolve"),
         to_resolve_reason=ibis.cases(
-            (e.siren.isnull(), "siren_missing_or_invalid"),
+            (e.siren.isnull(), e.first_rule),
             (e.matched.isnull(), "siren_not_in_register"),
             else_=ibis.null().cast("string"),
         ),
     )
 
 
-def resolve_exact(wh: Warehouse) -> dict[str, int]:
+def link_entities(wh: Warehouse) -> dict[str, int]:
+    """`entity_links`, `register_matches`, `entities` from the decisions."""
     wh.materialise("entity_links", entity_links(wh))
     wh.materialise("register_matches", register_matches(wh))
     return build_entities(wh)

@@ -1,4 +1,4 @@
-"""Exact resolution on hand-made partner rows: who wins among duplicates, what stays to resolve."""
+"""Entities from hand-made decisions: who wins among duplicates, what stays to resolve."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from healthradar.engine import Warehouse, memory_warehouse
-from healthradar.resolve.exact import build_entities, resolve_exact
+from healthradar.resolve.entities import build_entities, link_entities
 
 
 def _row(input_: str, line: int, name: str | None, siren: str | None, reject=None, city=None):
@@ -53,11 +53,27 @@ def wh() -> Warehouse:
             ]
         ),
     )
+    decisions = [  # what `decisions.decide` would say of each kept row
+        ("a", 2, "exact", "111111118", "siren_given_name_agrees"),
+        ("b", 5, "exact", "111111118", "siren_given_name_agrees"),
+        ("b", 7, "exact", "111111118", "siren_given_name_agrees"),
+        ("a", 3, "unmatched", None, "siren_not_in_register"),
+        ("a", 4, "unmatched", None, "no_candidate"),
+    ]
+    warehouse.load_arrow(
+        "match_decisions",
+        pa.Table.from_pylist(
+            [
+                {"input": i, "file": f"{i}.csv", "line": line, "decision": d, "siren": s, "rule": r}
+                for i, line, d, s, r in decisions
+            ]
+        ),
+    )
     return warehouse
 
 
 def test_the_first_list_in_config_order_wins_and_others_merge(wh: Warehouse) -> None:
-    assert resolve_exact(wh) == {"entities": 3, "resolved": 1, "to_resolve": 2}
+    assert link_entities(wh) == {"entities": 3, "resolved": 1, "to_resolve": 2}
     outcomes = {
         (r["file"], r["line"]): (r["outcome"], r["entity_id"], r["status"])
         for r in wh.to_rows("outcomes__resolve__partners")
@@ -66,7 +82,7 @@ def test_the_first_list_in_config_order_wins_and_others_merge(wh: Warehouse) -> 
         ("b.csv", 5): ("integrated", "siren:111111118", "resolved"),
         ("b.csv", 7): ("merged", "siren:111111118", "resolved"),
         ("a.csv", 2): ("merged", "siren:111111118", "resolved"),
-        ("a.csv", 3): ("integrated", "siren:222222226", "to_resolve"),
+        ("a.csv", 3): ("integrated", "row:a:3", "to_resolve"),
         ("a.csv", 4): ("integrated", "row:a:4", "to_resolve"),
     }
     merged = {
@@ -76,25 +92,25 @@ def test_the_first_list_in_config_order_wins_and_others_merge(wh: Warehouse) -> 
 
 
 def test_entity_takes_the_winning_rows_name_and_the_register_name(wh: Warehouse) -> None:
-    resolve_exact(wh)
+    link_entities(wh)
     ents = {e["entity_id"]: e for e in wh.to_rows("entities")}
     x = ents["siren:111111118"]
     assert (x["name"], x["register_name"], x["n_rows"], x["inputs"]) == ("X", "X CORP", 3, "a, b")
     assert x["city"] is None  # the winning row (b:5) gives no city; a:2's Lyon is not mixed in
 
 
-def test_a_valid_siren_absent_from_the_register_stays_to_resolve(wh: Warehouse) -> None:
-    resolve_exact(wh)
+def test_rows_without_a_decided_siren_stay_to_resolve_with_their_rule(wh: Warehouse) -> None:
+    link_entities(wh)
     ents = {e["entity_id"]: e for e in wh.to_rows("entities")}
-    assert ents["siren:222222226"]["status"] == "to_resolve"
-    assert ents["siren:222222226"]["to_resolve_reason"] == "siren_not_in_register"
-    assert ents["row:a:4"]["to_resolve_reason"] == "siren_missing_or_invalid"
-    issues = wh.to_rows("issues__resolve__not_in_register")
-    assert [(i["line"], i["reason"]) for i in issues] == [(3, "siren_not_in_register")]
+    assert ents["row:a:3"]["status"] == "to_resolve"
+    assert ents["row:a:3"]["to_resolve_reason"] == "siren_not_in_register"
+    assert ents["row:a:4"]["to_resolve_reason"] == "no_candidate"
+    links = {(r["file"], r["line"]): r["siren_given"] for r in wh.to_rows("entity_links")}
+    assert links[("a.csv", 3)] == "222222226"  # what the partner wrote stays visible
 
 
 def test_build_entities_replaces_its_records_when_rerun(wh: Warehouse) -> None:
-    resolve_exact(wh)
+    link_entities(wh)
     build_entities(wh)
     assert wh.count("outcomes__resolve__partners") == 5
     assert wh.count("issues__resolve__duplicates") == 2

@@ -1,0 +1,231 @@
+"""The two sides of the comparison: partner rows to resolve, and the register entries they could
+designate.
+
+The national register is never compared pairwise with the partner lists. Its legal units are
+first narrowed to those sharing a distinctive word with some partner name (a word held by more
+than `MAX_TOKEN_UNITS` legal units, such as 'sante', only counts when the whole name matches),
+then each of their establishments becomes one entry per name it is known by (denomination,
+sigle, usual name of the legal unit; sign and usual name of the establishment) with its place.
+Both sides get the same columns (`model.SIDE_COLUMNS`), so Splink can compare them.
+"""
+
+from __future__ import annotations
+
+import ibis
+from ibis.expr.types import Table
+
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import digits_only, fold, null_text
+from healthradar.reference import departement_of_commune
+from healthradar.reference.generic_words import GENERIC_WORDS
+from healthradar.resolve.model import SIDE_COLUMNS
+from healthradar.resolve.normalise import commune_candidates, name_key, name_tokens
+
+#: a word shared by more legal units than this does not alone make a register candidate
+MAX_TOKEN_UNITS = 5000
+#: shortest word that can make a candidate
+MIN_TOKEN_LENGTH = 3
+
+
+def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
+    key = name_key(name)
+    tokens = name_tokens(name)
+    distinctive = tokens.filter(lambda w: ~w.isin(GENERIC_WORDS))
+    core = ibis.ifelse(distinctive.length() > 0, distinctive, tokens).sort()
+    return {
+        # word order and activity words set aside: 'Clinique Heculis' = 'Heculis Clinique'
+        "sorted_key": tokens.sort().join(" "),
+        "core_key": core.join(" "),
+        "core_tokens": core,
+        "core_first": core[0],
+        "core_last": core[-1],
+        "name_full": fold(name),
+        "name_key": key,
+        "tokens": tokens,
+        "first_token": tokens[0],
+        "last_token": tokens[-1],
+        "name_prefix": key.substr(0, 3),
+        # a typo spares one end of the key: blocks on each end catch it
+        "key_head": key.substr(0, 4),
+        "key_tail": key.right(4),
+    }
+
+
+KEY_COLUMNS = (
+    "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "name_full", "name_key",
+    "tokens", "first_token", "last_token", "name_prefix", "key_head", "key_tail",
+)  # fmt: skip
+
+
+def _side(t: Table, values: dict[str, ibis.Value]) -> Table:
+    """`t` with exactly SIDE_COLUMNS (those not given are NULL of the right type)."""
+    types = {
+        "unique_id": "int64",
+        "line": "int64",
+        "tokens": "array<string>",
+        "core_tokens": "array<string>",
+        "is_siege": "boolean",
+    }
+    out = {}
+    for col in SIDE_COLUMNS:
+        dtype = types.get(col, "string")
+        out[col] = values[col].cast(dtype) if col in values else ibis.null().cast(dtype)
+    return t.select(**out)
+
+
+def partner_side(wh: Warehouse) -> int:
+    """`resolve_partners`: every integrated partner row with its keys and its place."""
+    rows = wh.table("partner_rows")
+    kept = rows.filter(rows.reject_reason.isnull())
+    places = commune_candidates(wh, kept, "postcode", "city")
+    per_row = places.group_by(["input", "file", "line"]).aggregate(
+        communes=places.commune.nunique(),
+        departements=places.departement.nunique(),
+        one_commune=places.commune.max(),
+        one_departement=places.departement.max(),
+        one_postcode=places.postcode.max() if "postcode" in places.columns else null_text(),
+    )
+    j = kept.left_join(per_row, ["input", "file", "line"])
+    j = j.select(
+        kept,
+        commune=ibis.ifelse(j.communes == 1, j.one_commune, null_text()),
+        departement=ibis.ifelse(j.departements == 1, j.one_departement, null_text()),
+    )
+    digits = digits_only(j.siren_raw.fill_null(""))
+    hint = ibis.ifelse(
+        j.siren.isnull() & digits.re_search("^[0-9]{9}([0-9]{5})?$"), digits.substr(0, 9), None
+    )
+    w = ibis.window(order_by=["input", "file", "line"])
+    keyed = j.mutate(**_keys(j, j.name))
+    side = _side(
+        keyed,
+        {
+            "unique_id": ibis.row_number().over(w),
+            "input": keyed.input,
+            "file": keyed.file,
+            "line": keyed.line,
+            "name": keyed.name,
+            **{k: keyed[k] for k in KEY_COLUMNS},
+            "commune": keyed.commune,
+            "postcode": keyed.postcode,
+            "departement": keyed.departement,
+            "siren_key": keyed.siren,
+            "siren_hint": hint,
+        },
+    )
+    return wh.materialise("resolve_partners", side)
+
+
+def _unit_names(wh: Warehouse, with_signs: bool = False) -> Table:
+    """(siren, variant, name) for every name a legal unit is known by; with its
+    establishments' signs and usual names when `with_signs` (to find candidates by them)."""
+    lu = wh.table("register_legal_units")
+    parts = [
+        lu.select("siren", variant=ibis.literal(variant), name=lu[column])
+        for variant, column in (
+            ("denomination", "denominationUniteLegale"),
+            ("sigle", "sigleUniteLegale"),
+            ("usual", "denominationUsuelle1UniteLegale"),
+        )
+    ]
+    if with_signs:
+        est = wh.table("register_establishments")
+        parts += [
+            est.select("siren", variant=ibis.literal(variant), name=est[column])
+            for variant, column in (
+                ("enseigne", "enseigne1Etablissement"),
+                ("establishment", "denominationUsuelleEtablissement"),
+            )
+        ]
+    names = parts[0].union(*parts[1:])
+    return names.filter(names.name.notnull())
+
+
+def _word_keys(words: Table) -> Table:
+    """(kind, key) of each word: the word, and for long words its first and last four letters
+    (a typo rarely touches both ends of a word)."""
+    w = words.filter(words.token.length() >= MIN_TOKEN_LENGTH)
+    long = w.filter(w.token.length() >= 6)
+    cols = [c for c in w.columns if c != "token"]
+    return w.select(*cols, kind=ibis.literal("word"), key=w.token).union(
+        long.select(*cols, kind=ibis.literal("head"), key=long.token.substr(0, 4)),
+        long.select(*cols, kind=ibis.literal("tail"), key=long.token.right(4)),
+    )
+
+
+def candidate_units(wh: Warehouse) -> int:
+    """`resolve_candidate_units`: legal units sharing a distinctive word (or one end of it, or
+    the whole folded name) with a partner row."""
+    partners = wh.table("resolve_partners")
+    wanted = _word_keys(partners.select(token=partners.tokens.unnest())).distinct()
+    whole = partners.select(folded=partners.name_full).distinct()
+    names = _unit_names(wh, with_signs=True)
+    folded = names.mutate(folded=fold(names.name))
+    unit_words = folded.select("siren", token=folded.folded.re_split(" ").unnest())
+    hits = _word_keys(unit_words).join(wanted, ["kind", "key"]).distinct()
+    counts = hits.group_by(["kind", "key"]).aggregate(units=hits.siren.nunique())
+    distinctive = hits.join(counts.filter(counts.units <= MAX_TOKEN_UNITS), ["kind", "key"])
+    by_word = distinctive.select("siren")
+    by_name = folded.join(whole, "folded").select("siren")
+    # the SIREN a partner gave, valid or one typo away, is always compared with its names
+    given = partners.select(siren=partners.siren_key.coalesce(partners.siren_hint))
+    given = given.filter(given.siren.notnull())
+    return wh.materialise("resolve_candidate_units", by_word.union(by_name, given).distinct())
+
+
+def register_side(wh: Warehouse) -> int:
+    """`resolve_register`: one entry per establishment of a candidate unit and per name."""
+    candidate_units(wh)
+    units = wh.table("resolve_candidate_units")
+    lu = wh.table("register_legal_units").semi_join(units, "siren")
+    est = wh.table("register_establishments").semi_join(units, "siren")
+    aliases = wh.table("ref_commune_aliases")
+    est = est.left_join(aliases, est.codeCommuneEtablissement == aliases.code_insee_ancien)
+    est = est.select(
+        "siren",
+        siret=est.siret,
+        commune=est.code_insee.coalesce(est.codeCommuneEtablissement),
+        postcode=est.codePostalEtablissement,
+        etat=est.etatAdministratifEtablissement,
+        is_siege=est.etablissementSiege == "true",
+        enseigne=est.enseigne1Etablissement,
+        usual=est.denominationUsuelleEtablissement,
+    )
+    unit_names = _unit_names(wh).semi_join(units, "siren")
+    by_unit = est.join(unit_names, "siren")
+    by_unit = by_unit.select(
+        "siren", "siret", "commune", "postcode", "etat", "is_siege", "variant", "name"
+    )
+    own = [
+        est.filter(est[col].notnull()).select(
+            "siren", "siret", "commune", "postcode", "etat", "is_siege",
+            variant=ibis.literal(variant), name=est[col],
+        )
+        for variant, col in (("enseigne", "enseigne"), ("establishment", "usual"))
+    ]  # fmt: skip
+    entries = by_unit.union(*own).distinct()
+    entries = entries.join(
+        lu.select("siren", company_etat=lu.etatAdministratifUniteLegale), "siren"
+    )
+    w = ibis.window(order_by=["siret", "variant", "name"])
+    keyed = entries.mutate(**_keys(entries, entries.name))
+    side = _side(
+        keyed,
+        {
+            "unique_id": ibis.row_number().over(w),
+            "name": keyed.name,
+            **{k: keyed[k] for k in KEY_COLUMNS},
+            "commune": keyed.commune,
+            "postcode": keyed.postcode,
+            "departement": departement_of_commune(keyed.commune),
+            "siren_key": keyed.siren,
+            "siren_hint": keyed.siren,
+            "siren": keyed.siren,
+            "siret": keyed.siret,
+            "etat": keyed.etat,
+            "company_etat": keyed.company_etat,
+            "variant": keyed.variant,
+            "is_siege": keyed.is_siege,
+        },
+    )
+    return wh.materialise("resolve_register", side)

@@ -1,0 +1,137 @@
+"""One decision per partner row: exact, matched, review or unmatched — and why.
+
+In order of precedence:
+1. the analyst's decision from `inputs/review_decisions.csv`, when it still applies;
+2. **exact**: the partner gave a valid SIREN and the register's names for it agree with the
+   partner's name (or the partner gave no name). A valid SIREN whose names disagree is not
+   believed: the row goes on to matching, so the SIREN of another company is caught;
+3. **matched**: the best company scores at least `MATCH_THRESHOLD` and no other company comes
+   within `AMBIGUITY_MARGIN` of it (a homonym in the same place is for a human to decide);
+4. **review**: the best company scores at least `REVIEW_THRESHOLD`, or the given SIREN's names
+   disagree and nothing better was found;
+5. **unmatched**: nothing close enough.
+"""
+
+from __future__ import annotations
+
+import ibis
+from ibis.expr.types import Table
+
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import null_text, ordered_join
+from healthradar.resolve.model import AMBIGUITY_MARGIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
+
+ORIGIN = ["input", "file", "line"]
+
+
+def _candidates(wh: Warehouse) -> Table:
+    """Up to three companies per row, best first, as text for the review file and exports."""
+    r = wh.table("match_ranked")
+    top = r.filter(r.position < 3)
+    text = (
+        top.siren
+        + " "
+        + top.register_name.fill_null("?")
+        + " ("
+        + top.probability.round(3).cast("string")
+        + ")"
+    )
+    top = top.mutate(text=text)
+    return top.group_by(ORIGIN).aggregate(candidates=ordered_join(top.text, " | ", top.position))
+
+
+def decide(wh: Warehouse) -> int:
+    """`match_decisions`: one row per integrated partner row."""
+    partners = wh.table("resolve_partners")
+    pairs = wh.table("match_pairs")
+    ranked = wh.table("match_ranked")
+    reviewed = wh.table("review_applied")
+    given = pairs.select(
+        *ORIGIN,
+        given_siren=pairs.siren,
+        given_agrees=pairs.names_agree,
+        given_probability=pairs.probability,
+        given_name=pairs.register_name,
+    )
+    best = ranked.filter(ranked.position == 0).select(
+        *ORIGIN,
+        best_siren=ranked.siren,
+        best_probability=ranked.probability,
+        best_weight=ranked.weight,
+        next_weight=ranked.next_weight,
+        best_name=ranked.register_name,
+        best_digits=ranked.gamma_siren_digits,
+    )
+    # A given SIREN whose legal unit has no name to compare (a register published without
+    # names, a natural person's business) cannot be contradicted: it is believed.
+    units = wh.table("register_legal_units")
+    nameless = units.filter(
+        units.denominationUniteLegale.isnull()
+        & units.sigleUniteLegale.isnull()
+        & units.denominationUsuelle1UniteLegale.isnull()
+    ).select(nameless_siren=units.siren)
+    p = partners.select(*ORIGIN, "siren_key", "name")
+    p = p.left_join(nameless, p.siren_key == nameless.nameless_siren)
+    j = p.left_join(best, ORIGIN)
+    j = j.select(p, *(c for c in best.columns if c not in ORIGIN))
+    j = j.left_join(given, [*ORIGIN, j.siren_key == given.given_siren])
+    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
+    j = j.left_join(reviewed, ORIGIN)
+    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
+    j = j.left_join(_candidates(wh), ORIGIN)
+    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
+
+    confirmed = j.siren_key.notnull() & (
+        (j.given_siren.notnull() & (j.name.isnull() | j.given_agrees.fill_null(False)))
+        | j.nameless_siren.notnull()
+    )
+    clear = j.next_weight.isnull() | (j.best_weight - j.next_weight >= AMBIGUITY_MARGIN)
+    strong = (j.best_probability >= MATCH_THRESHOLD).fill_null(False) & clear.fill_null(True)
+    worth_review = (j.best_probability >= REVIEW_THRESHOLD).fill_null(False)
+    doubted = j.siren_key.notnull() & j.given_siren.notnull() & ~confirmed
+    other_company = j.siren_key.notnull() & (j.best_siren != j.siren_key).fill_null(False)
+
+    decision = ibis.cases(
+        (j.review_decision.notnull(), j.review_decision),
+        (confirmed, "exact"),
+        (strong, "matched"),
+        (worth_review | doubted, "review"),
+        else_="unmatched",
+    )
+    siren = ibis.cases(
+        (j.review_decision.notnull(), j.review_siren),
+        (confirmed, j.siren_key),
+        (strong, j.best_siren),
+        else_=null_text(),
+    )
+    rule = ibis.cases(
+        (j.review_decision.notnull(), "review:" + j.review_action),
+        (confirmed & j.name.isnull(), "siren_given_no_name"),
+        (confirmed & j.nameless_siren.notnull(), "siren_given_register_has_no_name"),
+        (confirmed, "siren_given_name_agrees"),
+        (strong & other_company, "siren_of_another_company"),
+        (strong & (j.best_digits == 1).fill_null(False), "name_place_and_siren_typo"),
+        (strong, "name_and_place"),
+        (worth_review & ~clear.fill_null(True), "ambiguous_homonyms"),
+        (doubted & ~worth_review, "siren_given_name_disagrees"),
+        (j.siren_key.notnull() & j.given_siren.isnull(), "siren_not_in_register"),
+        (worth_review, "uncertain_score"),
+        (j.best_siren.notnull(), "score_too_low"),
+        else_="no_candidate",
+    )
+    score = ibis.cases((confirmed, j.given_probability), else_=j.best_probability)
+    register_name = ibis.cases(
+        (confirmed, j.given_name),
+        (j.review_decision.notnull(), j.review_name),
+        else_=j.best_name,
+    )
+    out = j.select(
+        *ORIGIN,
+        decision=decision,
+        siren=siren,
+        score=score,
+        rule=rule,
+        register_name=register_name,
+        candidates=j.candidates,
+    )
+    return wh.materialise("match_decisions", out)

@@ -1,0 +1,118 @@
+"""The record-linkage model: Splink comparisons, blocking rules and the shipped parameters.
+
+The model compares a partner row with a register entry (an establishment under one of its
+names) on three things only: the name, the place, and the digits of an unusable SIREN the
+partner wrote (a typo or a swap still points at the company). A valid SIREN is *not* a feature:
+it is checked separately (`decisions`), because a valid SIREN of another company must not
+outweigh a name and a place that disagree.
+
+Parameters are shipped, not estimated per build: m (how often a true match shows each level)
+and u (how often two unrelated records do) were set once from the synthetic national register
+(u: share of random establishment pairs at each level) and from the noise rates of real partner
+lists (m), then checked on the labelled benchmark (`bench/bench_resolve.py`); the thresholds
+below are the ones every build uses. `docs/resolve.md` explains each number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: match probability from which a link is made without review
+MATCH_THRESHOLD = 0.99
+#: match probability from which a candidate is shown for review (below: unmatched)
+REVIEW_THRESHOLD = 0.30
+#: a second company this close to the best (in match weight) makes the best one uncertain
+AMBIGUITY_MARGIN = 2.0
+#: prior: one true match among this many compared pairs of a block
+PRIOR = 1e-3
+
+#: levels of the name comparison (Splink's gamma) that can confirm a SIREN the partner gave:
+#: the same name (in any order, or with a typo), or the same distinctive words. Not "key
+#: Jaro-Winkler ≥ .88" nor "two shared words", which activity words alone can reach; a pair
+#: at those levels still confirms when its distinctive words overlap (`matching`).
+CONFIRMING_NAME_LEVELS = (9, 8, 7, 6, 4, 3, 1)
+
+#: what a register entry carries besides the compared columns (NULL on the partner side)
+REGISTER_FACTS = ("siren", "siret", "etat", "company_etat", "variant", "is_siege")
+#: the columns both sides of the comparison have, in this order
+SIDE_COLUMNS = (
+    "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
+    "sorted_key", "core_key", "core_tokens", "core_first", "core_last",
+    "first_token", "last_token", "name_prefix", "key_head", "key_tail", "commune", "postcode",
+    "departement", "siren_key",
+    "siren_hint", *REGISTER_FACTS,
+)  # fmt: skip
+
+
+def settings() -> Any:
+    """The Splink settings with the shipped m and u probabilities (link_only: partner rows on
+    the left, register entries on the right; both sides have the columns of `SIDE_COLUMNS`)."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    name = cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="name: the same words, the same key, the same words in any "
+        "order, key Jaro-Winkler ≥ .95, ≥ .88, the same distinctive words, distinctive words "
+        "Jaro-Winkler ≥ .92, two shared words, one shared distinctive word, else",
+        comparison_levels=[
+            cll.NullLevel("name_key"),
+            cll.ExactMatchLevel("name_full"),
+            cll.ExactMatchLevel("name_key"),
+            cll.ExactMatchLevel("sorted_key"),
+            cll.JaroWinklerLevel("name_key", 0.95),
+            cll.JaroWinklerLevel("name_key", 0.88),
+            cll.ExactMatchLevel("core_key"),
+            cll.JaroWinklerLevel("core_key", 0.92),
+            cll.ArrayIntersectLevel("tokens", 2),
+            cll.ArrayIntersectLevel("core_tokens", 1),
+            cll.ElseLevel(),
+        ],
+    ).configure(
+        m_probabilities=[0.28, 0.20, 0.06, 0.14, 0.08, 0.08, 0.05, 0.03, 0.05, 0.03],
+        u_probabilities=[1e-7, 5e-7, 6e-7, 1e-5, 2e-4, 1e-3, 3e-3, 5e-3, 2e-2, 0.9707878],
+    )
+    place = cl.CustomComparison(
+        output_column_name="place",
+        comparison_description="commune, else postcode, else département",
+        comparison_levels=[
+            cll.And(cll.NullLevel("commune"), cll.NullLevel("departement")),
+            cll.ExactMatchLevel("commune"),
+            cll.ExactMatchLevel("postcode"),
+            cll.ExactMatchLevel("departement"),
+            cll.ElseLevel(),
+        ],
+    ).configure(
+        m_probabilities=[0.78, 0.04, 0.12, 0.06],
+        u_probabilities=[2e-3, 3e-3, 1.5e-2, 0.98],
+    )
+    siren_digits = cl.CustomComparison(
+        output_column_name="siren_digits",
+        comparison_description="unusable SIREN written by the partner vs the entry's SIREN",
+        comparison_levels=[
+            cll.NullLevel("siren_hint"),
+            cll.LevenshteinLevel("siren_hint", 2),
+            cll.ElseLevel(),
+        ],
+    ).configure(m_probabilities=[0.9, 0.1], u_probabilities=[1e-6, 1 - 1e-6])
+    return SettingsCreator(
+        link_type="link_only",
+        comparisons=[name, place, siren_digits],
+        blocking_rules_to_generate_predictions=[
+            block_on("siren_key"),
+            block_on("name_key"),
+            block_on("first_token", "departement"),
+            block_on("last_token", "departement"),
+            block_on("commune", "name_prefix"),
+            block_on("first_token", "last_token"),
+            block_on("key_head", "departement"),
+            block_on("key_tail", "departement"),
+            block_on("key_head", "key_tail"),
+            block_on("core_first"),
+            block_on("core_last"),
+        ],
+        probability_two_random_records_match=PRIOR,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=["input", "file", "line", "name", *REGISTER_FACTS],
+    )

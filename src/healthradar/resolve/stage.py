@@ -1,0 +1,166 @@
+"""The resolve stage: partner rows → decisions → entities, and the tables a reader checks.
+
+Order: keys of both sides (`candidates`), Splink scores (`matching`), the analyst's standing
+decisions (`review`), one decision per row (`decisions`), entities and merges (`entities`),
+then `resolution` (one row per partner row, rejected ones included: what `out/exports/
+resolution.csv` shows) and `review_queue` (the rows a human should look at, with their
+candidates).
+"""
+
+from __future__ import annotations
+
+import ibis
+from ibis.expr.types import Table
+
+from healthradar.engine import Warehouse
+from healthradar.engine.expressions import null_text
+from healthradar.quality.records import record_issues
+from healthradar.resolve.candidates import partner_side, register_side
+from healthradar.resolve.decisions import decide
+from healthradar.resolve.entities import link_entities
+from healthradar.resolve.matching import predict, rank_companies
+from healthradar.resolve.review import apply_review_decisions, row_key
+
+ORIGIN = ["input", "file", "line"]
+
+
+def resolve(wh: Warehouse) -> dict[str, int]:
+    counts = {"partner_rows": partner_side(wh)}
+    counts["register_entries"] = register_side(wh)
+    if counts["partner_rows"] and counts["register_entries"]:
+        counts["scored_pairs"] = predict(wh)
+    else:
+        _no_pairs(wh)
+        counts["scored_pairs"] = 0
+    counts["review_decisions_applied"] = apply_review_decisions(wh)
+    decide(wh)
+    _name_mismatch_issues(wh)
+    counts.update(link_entities(wh))
+    wh.materialise("resolution", resolution(wh))
+    counts["to_review"] = wh.materialise("review_queue", review_queue(wh))
+    return counts
+
+
+def _no_pairs(wh: Warehouse) -> None:
+    """Empty score tables of the right shape, when one side has nothing to compare."""
+    p = wh.table("resolve_partners")
+    empty = p.filter(ibis.literal(False)).select(
+        *ORIGIN,
+        siren=null_text(),
+        siret=null_text(),
+        etat=null_text(),
+        company_etat=null_text(),
+        variant=null_text(),
+        register_name=null_text(),
+        weight=ibis.null().cast("float64"),
+        probability=ibis.null().cast("float64"),
+        gamma_name=ibis.null().cast("int64"),
+        gamma_place=ibis.null().cast("int64"),
+        gamma_siren_digits=ibis.null().cast("int64"),
+        is_siege=ibis.null().cast("boolean"),
+        names_agree=ibis.null().cast("boolean"),
+    )
+    wh.materialise("match_pairs", empty)
+    rank_companies(wh)
+
+
+def _name_mismatch_issues(wh: Warehouse) -> None:
+    d = wh.table("match_decisions")
+    rows = wh.table("partner_rows").select(*ORIGIN, "siren")
+    doubted = d.filter(d.rule.isin(["siren_of_another_company", "siren_given_name_disagrees"]))
+    j = doubted.join(rows, ORIGIN)
+    pairs = wh.table("match_pairs").select(*ORIGIN, "siren", given_name="register_name")
+    j = j.left_join(pairs, [*(j[c] == pairs[c] for c in ORIGIN), j.siren_right == pairs.siren])
+    record_issues(
+        wh,
+        "resolve",
+        "siren_name_mismatch",
+        j.select(
+            input=j.input,
+            file=j.file,
+            line=j.line,
+            column=ibis.literal("siren"),
+            raw_value=j.siren_right,
+            reason=ibis.literal("siren_name_mismatch"),
+            detail=j.given_name.fill_null("?"),
+        ),
+    )
+
+
+def resolution(wh: Warehouse) -> Table:
+    """One row per partner row of every list: what became of it, and why."""
+    rows = wh.table("partner_rows")
+    d = wh.table("match_decisions")
+    links = wh.table("entity_links").select(*ORIGIN, "entity_id", "occurrence")
+    keys = wh.table("resolve_partners").select(*ORIGIN, "name_key", "postcode")
+    j = rows.left_join(d, ORIGIN)
+    j = j.select(
+        rows, *(c for c in d.columns if c not in ORIGIN and c != "siren"), siren_decided=d.siren
+    )
+    j = j.left_join(links, ORIGIN).select(*(c for c in j.columns), "entity_id", "occurrence")
+    j = j.left_join(keys, ORIGIN)
+    merged = (j.occurrence > 1).fill_null(False)
+    decision = ibis.cases(
+        (j.reject_reason.notnull(), "rejected"), (merged, "merged"), else_=j.decision
+    )
+    return j.select(
+        "input",
+        "file",
+        "line",
+        "name",
+        siren_given=j.siren_raw,
+        decision=decision,
+        siren=ibis.ifelse(decision.isin(["exact", "matched"]), j.siren_decided, null_text()),
+        entity_id=j.entity_id,
+        score=j.score,
+        rule=ibis.ifelse(j.reject_reason.notnull(), j.reject_reason, j.rule),
+        register_name=j.register_name,
+        candidates=j.candidates,
+        row_key=row_key(j.input, j.name_key, j.postcode_right),
+    )
+
+
+def review_queue(wh: Warehouse) -> Table:
+    """The rows sent to review, with up to three candidates and what drove their scores."""
+    r = wh.table("resolution")
+    queue = r.filter(r.decision == "review")
+    ranked = wh.table("match_ranked")
+    top = ranked.filter(ranked.position < 3)
+    est = wh.table("register_establishments").select(
+        "siret",
+        address=wh.table("register_establishments").codePostalEtablissement.fill_null("")
+        + " "
+        + wh.table("register_establishments").libelleCommuneEtablissement.fill_null(""),
+        naf=wh.table("register_establishments").activitePrincipaleEtablissement,
+    )
+    top = top.left_join(est, "siret")
+    cols = {}
+    for i in range(3):
+        c = top.filter(top.position == i)
+        cols[i] = c.select(
+            *ORIGIN,
+            **{
+                f"candidate{i + 1}_siren": c.siren,
+                f"candidate{i + 1}_name": c.register_name,
+                f"candidate{i + 1}_address": c.address,
+                f"candidate{i + 1}_naf": c.naf,
+                f"candidate{i + 1}_state": c.company_etat,
+                f"candidate{i + 1}_score": c.probability,
+                f"candidate{i + 1}_features": "name level "
+                + c.gamma_name.cast("string")
+                + ", place level "
+                + c.gamma_place.cast("string"),
+            },
+        )
+    partners = wh.table("partner_rows").select(*ORIGIN, "city", "postcode")
+    out = queue.join(partners, ORIGIN)
+    for i in range(3):
+        out = out.left_join(cols[i], ORIGIN)
+        out = out.select(*(c for c in out.columns if not c.endswith("_right")))
+    return out.select(
+        "input", "row_key", "file", "line", "name", "siren_given", "city", "postcode",
+        *(c for c in out.columns if c.startswith("candidate") and c != "candidates"),
+        rule=out.rule,
+        decision=null_text(),
+        siren=out.candidate1_siren,
+    )  # fmt: skip

@@ -150,9 +150,11 @@ def _computed(engines: list[str], picked: dict[str, dict[str, Any]], base: dict[
         )
     for engine in engines[1:]:
         same = same_totals(tot, picked[engine]["emploi_totals"])
+        same_reg = picked[engine]["counts"].get("register") == reg
         print(
             f"emploi.totals {engines[0]} vs {engine}: {'identical' if same else 'DIFFERENT'}; "
-            f"perimeter rows {first['perimeter_rows']:,} vs {picked[engine]['perimeter_rows']:,}"
+            f"perimeter rows {first['perimeter_rows']:,} vs {picked[engine]['perimeter_rows']:,}; "
+            f"register counts {'same' if same_reg else 'DIFFERENT'}"
         )
 
 
@@ -271,7 +273,8 @@ def report(
         jvm_peak = max(float(r.get("jvm_peak_mb") or 0.0) for r in pipe_runs[e])
         rows.append(
             [
-                e if e == "duckdb" else f"spark {args.spark_master}",
+                e.replace("spark", f"spark {args.spark_master}"),
+                str(picked[e].get("scope_cache", "?")),
                 f"{args.rows:,}",
                 f"{start_s:.2f}",
                 f"{p_s:.2f}",
@@ -279,7 +282,7 @@ def report(
                 f"{ratios[e]:.1f}",
                 f"{p_cpu:.1f} / {b_cpu:.1f} = {p_cpu / b_cpu if b_cpu else float('inf'):.1f}",
                 f"{py_peak:,.0f}",
-                f"{jvm_peak:,.0f}" if e == "spark" else "-",
+                f"{jvm_peak:,.0f}" if e.startswith("spark") else "-",
                 f"{b_rss:,.0f}",
             ]
         )
@@ -287,6 +290,7 @@ def report(
         table(
             [
                 "engine",
+                "scope counts",
                 "rows",
                 "start s",
                 "pipeline s",
@@ -303,7 +307,9 @@ def report(
     print(
         "pipeline s excludes the engine start (JVM + Spark session; DuckDB: opening the file); "
         "ratio = pipeline s / raw DuckDB baseline s; cpu s = user + system seconds of the "
-        "process (and of the JVM on Spark), steadier than wall time on a shared machine"
+        "process (and of the JVM on Spark), steadier than wall time on a shared machine; scope "
+        "counts: cold = counted over the register (first build of a file), warm = read from "
+        "<project>/.healthradar/cache/scope-counts.json (a rebuild)"
     )
     for e in engines:
         peak = max(peak_mb(r) for r in pipe_runs[e])
@@ -353,7 +359,7 @@ def report(
 
     loads = [r["loadavg_1min"] for runs in (*pipe_runs.values(), base_runs) for r in runs]
     print(f"machine load (1-min average after each run): {min(loads):.1f} – {max(loads):.1f}")
-    tag = "-".join(engines) + ("-csv" if args.csv else "")
+    tag = "-".join(dict.fromkeys(e.split()[0] for e in engines)) + ("-csv" if args.csv else "")
     out = data_dir / f"results-{args.rows}-{tag}.json"
     out.write_text(
         json.dumps(

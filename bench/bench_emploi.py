@@ -239,6 +239,12 @@ def main(argv: list[str] | None = None) -> None:
         "--queries", action="store_true", help="also time each warehouse call of the stages"
     )
     ap.add_argument("--no-warm", action="store_true", help="skip reading the files beforehand")
+    ap.add_argument(
+        "--scope-cache",
+        choices=("cold", "warm", "both"),
+        default="both",
+        help="builds without (first build) / with (rebuild) the cached register scope counts",
+    )
     args = ap.parse_args(argv)
     data_dir: Path = args.data_dir.resolve()
     engines = engines_of(args.engine, args.rows)
@@ -278,18 +284,31 @@ def main(argv: list[str] | None = None) -> None:
         "spark_master": args.spark_master,
         "queries": args.queries,
     }
-    pipe_runs: dict[str, list[dict[str, Any]]] = {e: [] for e in engines}
+    scope_cache = project / ".healthradar" / "cache" / "scope-counts.json"
+    caches = ("cold", "warm") if args.scope_cache == "both" else (args.scope_cache,)
+    variants = [(e, c) for e in engines for c in caches]
+    pipe_runs: dict[str, list[dict[str, Any]]] = {f"{e} {c}": [] for e, c in variants}
     base_runs: list[dict[str, Any]] = []
     for k in range(args.repeat):
-        for engine in engines:
-            spec = {"mode": "pipeline", "engine": engine, "project": str(project), **common}
-            pipe_runs[engine].append(measure(spec, data_dir))
+        for engine, cache in variants:
+            spec = {
+                "mode": "pipeline",
+                "engine": engine,
+                "project": str(project),
+                "scope_cache_file": str(scope_cache),
+                **common,
+            }
+            if cache == "cold":
+                scope_cache.unlink(missing_ok=True)
+            elif not scope_cache.is_file():  # warm alone: a first, unmeasured build writes it
+                measure(spec, data_dir)
+            pipe_runs[f"{engine} {cache}"].append(measure(spec, data_dir))
         base_spec = {"mode": "baseline", "parquet": str(paths["establishments"]), **common}
         base_runs.append(measure(base_spec, data_dir))
         done = "; ".join(
             f"{e} {pipe_runs[e][-1]['seconds']:.2f} s (+{pipe_runs[e][-1]['engine_start_s']:.2f}"
             f" s start, peak {_report.peak_mb(pipe_runs[e][-1]):,.0f} MB)"
-            for e in engines
+            for e in pipe_runs
         )
         print(
             f"  run {k + 1}/{args.repeat}: {done}; baseline {base_runs[-1]['seconds']:.2f} s "
@@ -313,7 +332,13 @@ def main(argv: list[str] | None = None) -> None:
                 measure({"mode": "csv_copy", "csv": str(paths["csv"]), **common}, data_dir)
             )
             shutil.rmtree(cache, ignore_errors=True)  # cold: the pipeline converts again
-            spec = {"mode": "pipeline", "engine": "duckdb", "project": str(csv_project), **common}
+            spec = {
+                "mode": "pipeline",
+                "engine": "duckdb",
+                "project": str(csv_project),
+                "scope_cache_file": str(cache / "scope-counts.json"),
+                **common,
+            }
             run = measure(spec, data_dir)
             run["csv_ingest_s"] = run["stages"]["preflight"] + run["stages"]["ingest"]
             csv_pipe_runs.append(run)

@@ -7,6 +7,7 @@ and the headcounts are written here; the expected rows below follow from the rul
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -345,6 +346,83 @@ def test_register_scope_counts(built: tuple[Warehouse, dict[str, int]]) -> None:
         "in_region": 10,
         "active_in_region": 9,
     }
+
+
+def _fingerprint(wh: Warehouse, sha256: str) -> None:
+    """`input_files` as ingest writes it, reduced to what the scope-counts cache reads."""
+    wh.load_arrow(
+        "input_files",
+        pa.table(
+            {
+                "input": ["register.legal_units", "register.establishments", "p1"],
+                "kind": ["register", "register", "partners"],
+                "sha256": ["f" * 64, sha256, "e" * 64],
+            }
+        ),
+    )
+
+
+def test_register_scope_counts_cache(tmp_path: Path) -> None:
+    wh = memory_warehouse()
+    load_inputs(wh, tmp_path / "register")
+    cache = tmp_path / "project" / ".healthradar" / "cache" / "scope-counts.json"
+    region = {"rows": 11, "in_region": 9, "active_in_region": 8}  # as in the test above
+    france = {"rows": 11, "in_region": 10, "active_in_region": 9}
+    _fingerprint(wh, "a" * 64)
+    assert register_scope_counts(wh, SCOPE, cache) == region  # counted, then written
+    assert register_scope_counts(wh, Scope(None, [], 2024), cache) == france
+    stored = json.loads(cache.read_text(encoding="utf-8"))["counts"]
+    assert stored == {"a" * 64 + "|01,69": region, "a" * 64 + "|FR": france}
+
+    # The register view now reads as empty: counts that are still right come from the cache,
+    # whatever the order of the départements in the config.
+    wh.load_arrow("no_rows", wh.to_arrow(wh.table("register_establishments_raw").limit(0)))
+    wh.create_view("register_establishments_raw", wh.table("no_rows"))
+    assert register_scope_counts(wh, Scope(["69", "01"], [], 2024), cache) == region
+    assert register_scope_counts(wh, Scope(None, [], 2024), cache) == france
+    # Without a cache file, or for another scope, the (empty) register is counted.
+    zero = {"rows": 0, "in_region": 0, "active_in_region": 0}
+    assert register_scope_counts(wh, SCOPE) == zero
+    assert register_scope_counts(wh, Scope(["01"], [], 2024), cache) == zero
+
+    # Another file (new SHA-256): counted again, and kept beside the older entries.
+    _fingerprint(wh, "b" * 64)
+    assert register_scope_counts(wh, SCOPE, cache) == zero
+    stored = json.loads(cache.read_text(encoding="utf-8"))["counts"]
+    assert stored["b" * 64 + "|01,69"] == zero
+    assert stored["a" * 64 + "|01,69"] == region
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[]",
+        '{"format": 0, "counts": {"KEY": {"rows": 5, "in_region": 5, "active_in_region": 5}}}',
+        '{"format": 1, "counts": {"KEY": {"rows": 5}}}',
+    ],
+)
+def test_register_scope_counts_bad_cache_is_recounted(tmp_path: Path, content: str) -> None:
+    wh = memory_warehouse()
+    load_inputs(wh, tmp_path / "register")
+    _fingerprint(wh, "c" * 64)
+    cache = tmp_path / "scope-counts.json"
+    cache.write_text(content.replace("KEY", "c" * 64 + "|01,69"), encoding="utf-8")
+    region = {"rows": 11, "in_region": 9, "active_in_region": 8}
+    assert register_scope_counts(wh, SCOPE, cache) == region
+    assert json.loads(cache.read_text(encoding="utf-8")) == {
+        "format": 1,
+        "counts": {"c" * 64 + "|01,69": region},
+    }
+
+
+def test_register_scope_counts_without_fingerprint(tmp_path: Path) -> None:
+    """No `input_files` (or no register row in it): counted, and nothing is cached."""
+    wh = memory_warehouse()
+    load_inputs(wh, tmp_path / "register")
+    cache = tmp_path / "scope-counts.json"
+    assert register_scope_counts(wh, SCOPE, cache)["in_region"] == 9
+    assert not cache.exists()
 
 
 @pytest.mark.spark

@@ -19,7 +19,7 @@ from healthradar.engine.expressions import digits_only, fold, null_text
 from healthradar.reference import departement_of_commune
 from healthradar.reference.generic_words import GENERIC_WORDS
 from healthradar.resolve.model import SIDE_COLUMNS
-from healthradar.resolve.normalise import commune_candidates, name_key, name_tokens
+from healthradar.resolve.normalise import commune_candidates, name_key, name_tokens, name_words
 
 #: a word shared by more legal units than this does not alone make a register candidate
 MAX_TOKEN_UNITS = 5000
@@ -29,7 +29,7 @@ MIN_TOKEN_LENGTH = 3
 
 def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
     key = name_key(name)
-    tokens = name_tokens(name)
+    tokens = name_tokens(name, key=key)
     distinctive = tokens.filter(lambda w: ~w.isin(GENERIC_WORDS))
     core = ibis.ifelse(distinctive.length() > 0, distinctive, tokens).sort()
     return {
@@ -38,12 +38,12 @@ def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
         "core_key": core.join(" "),
         "core_tokens": core,
         "core_first": core[0],
-        "core_last": core[-1],
-        "name_full": fold(name),
+        "core_last": core[core.length() - 1],  # not [-1]: Ibis compiles it as index 0 on Spark
+        "name_full": name_words(name),
         "name_key": key,
         "tokens": tokens,
         "first_token": tokens[0],
-        "last_token": tokens[-1],
+        "last_token": tokens[tokens.length() - 1],
         "name_prefix": key.substr(0, 3),
         # a typo spares one end of the key: blocks on each end catch it
         "key_head": key.substr(0, 4),
@@ -158,7 +158,7 @@ def candidate_units(wh: Warehouse) -> int:
     the whole folded name) with a partner row."""
     partners = wh.table("resolve_partners")
     wanted = _word_keys(partners.select(token=partners.tokens.unnest())).distinct()
-    whole = partners.select(folded=partners.name_full).distinct()
+    whole = partners.select(folded=partners.name_key).distinct()
     names = _unit_names(wh, with_signs=True)
     folded = names.mutate(folded=fold(names.name))
     unit_words = folded.select("siren", token=folded.folded.re_split(" ").unnest())

@@ -58,7 +58,9 @@ def decide(wh: Warehouse) -> int:
         best_siren=ranked.siren,
         best_probability=ranked.probability,
         best_weight=ranked.weight,
-        next_weight=ranked.next_weight,
+        next_weight=ibis.ifelse(
+            ranked.company_etat == "A", ranked.next_active_weight, ranked.next_weight
+        ),
         best_name=ranked.register_name,
         best_digits=ranked.gamma_siren_digits,
     )

@@ -44,6 +44,7 @@ def predict(wh: Warehouse) -> int:
         is_siege=pairs.is_siege_r,
         # distinctive words in common, whatever level of the name comparison fired first
         shares_words=pairs.core_tokens_l.intersect(pairs.core_tokens_r).length() > 0,
+        gamma_core_close=pairs.gamma_core_close,
     )
     # Per row and company: its best entry (ties: active establishment, siège, smallest SIRET).
     w = ibis.window(
@@ -56,12 +57,16 @@ def predict(wh: Warehouse) -> int:
         ],
     )
     company = ibis.window(group_by=["input", "file", "line", "siren"])
-    confirms = pairs.shares_words | pairs.gamma_name.isin(CONFIRMING_NAME_LEVELS)
+    confirms = (
+        pairs.shares_words
+        | pairs.gamma_name.isin(CONFIRMING_NAME_LEVELS)
+        | (pairs.gamma_core_close == 1)
+    )
     best = pairs.mutate(
         rank=ibis.row_number().over(w),
         names_agree=confirms.fill_null(False).max().over(company),
     )
-    best = best.filter(best.rank == 0).drop("rank", "shares_words")
+    best = best.filter(best.rank == 0).drop("rank", "shares_words", "gamma_core_close")
     n = wh.materialise("match_pairs", best)
     wh.drop(predictions.physical_name)
     rank_companies(wh)
@@ -76,8 +81,18 @@ def rank_companies(wh: Warehouse) -> int:
         group_by=["input", "file", "line"],
         order_by=[ibis.desc(pairs.weight), ibis.desc(active), pairs.siren],
     )
+    # The next active company: a closed one as good as the best active one is its
+    # predecessor (or a dead homonym), not a rival: active units are preferred.
+    active_weight = ibis.ifelse(active, pairs.weight, ibis.null().cast("float64"))
+    after = ibis.window(
+        group_by=["input", "file", "line"],
+        order_by=[ibis.desc(pairs.weight), ibis.desc(active), pairs.siren],
+        preceding=None,
+        following=(1, None),
+    )  # fmt: skip
     ranked = pairs.mutate(
         position=ibis.row_number().over(w),
         next_weight=pairs.weight.lead().over(w),
+        next_active_weight=active_weight.max().over(after),
     )
     return wh.materialise("match_ranked", ranked)

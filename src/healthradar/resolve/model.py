@@ -27,10 +27,10 @@ AMBIGUITY_MARGIN = 2.0
 PRIOR = 1e-3
 
 #: levels of the name comparison (Splink's gamma) that can confirm a SIREN the partner gave:
-#: the same name (in any order, or with a typo), or the same distinctive words. Not "key
-#: Jaro-Winkler ≥ .88" nor "two shared words", which activity words alone can reach; a pair
-#: at those levels still confirms when its distinctive words overlap (`matching`).
-CONFIRMING_NAME_LEVELS = (9, 8, 7, 6, 4, 3, 1)
+#: the same name (in any order, or with a typo), or the same distinctive words. Not "two shared
+#: words", which activity words alone can reach; a pair at that level still confirms when its
+#: distinctive words overlap (`matching`).
+CONFIRMING_NAME_LEVELS = (8, 7, 6, 5, 4, 3, 1)
 
 #: what a register entry carries besides the compared columns (NULL on the partner side)
 REGISTER_FACTS = ("siren", "siret", "etat", "company_etat", "variant", "is_siege")
@@ -54,7 +54,7 @@ def settings() -> Any:
     name = cl.CustomComparison(
         output_column_name="name",
         comparison_description="name: the same words, the same key, the same words in any "
-        "order, key Jaro-Winkler ≥ .95, ≥ .88, the same distinctive words, distinctive words "
+        "order, key Jaro-Winkler ≥ .95, the same distinctive words, distinctive words "
         "Jaro-Winkler ≥ .92, two shared words, one shared distinctive word, else",
         comparison_levels=[
             cll.NullLevel("name_key"),
@@ -62,7 +62,6 @@ def settings() -> Any:
             cll.ExactMatchLevel("name_key"),
             cll.ExactMatchLevel("sorted_key"),
             cll.JaroWinklerLevel("name_key", 0.95),
-            cll.JaroWinklerLevel("name_key", 0.88),
             cll.ExactMatchLevel("core_key"),
             cll.JaroWinklerLevel("core_key", 0.92),
             cll.ArrayIntersectLevel("tokens", 2),
@@ -70,8 +69,8 @@ def settings() -> Any:
             cll.ElseLevel(),
         ],
     ).configure(
-        m_probabilities=[0.28, 0.20, 0.06, 0.14, 0.08, 0.08, 0.05, 0.03, 0.05, 0.03],
-        u_probabilities=[1e-7, 5e-7, 6e-7, 1e-5, 2e-4, 1e-3, 3e-3, 5e-3, 2e-2, 0.9707878],
+        m_probabilities=[0.28, 0.20, 0.06, 0.14, 0.08, 0.14, 0.03, 0.04, 0.03],
+        u_probabilities=[1e-7, 5e-7, 6e-7, 1e-5, 1e-3, 3e-3, 5e-3, 2e-2, 0.9709888],
     )
     place = cl.CustomComparison(
         output_column_name="place",
@@ -96,9 +95,20 @@ def settings() -> Any:
             cll.ElseLevel(),
         ],
     ).configure(m_probabilities=[0.9, 0.1], u_probabilities=[1e-6, 1 - 1e-6])
+    # Weightless (m = u): it scores nothing, it only records whether the distinctive words are
+    # close (Jaro-Winkler ≥ .80: a typo, an initial dropped), which confirms a given SIREN.
+    core_close = cl.CustomComparison(
+        output_column_name="core_close",
+        comparison_description="distinctive words Jaro-Winkler ≥ .80 (confirmation only)",
+        comparison_levels=[
+            cll.NullLevel("core_key"),
+            cll.JaroWinklerLevel("core_key", 0.80),
+            cll.ElseLevel(),
+        ],
+    ).configure(m_probabilities=[0.5, 0.5], u_probabilities=[0.5, 0.5])
     return SettingsCreator(
         link_type="link_only",
-        comparisons=[name, place, siren_digits],
+        comparisons=[name, place, siren_digits, core_close],
         blocking_rules_to_generate_predictions=[
             block_on("siren_key"),
             block_on("name_key"),

@@ -10,6 +10,7 @@ from healthradar.resolve.normalise_names import (
     name_key_py,
     name_tokens,
     name_tokens_py,
+    name_words,
     sigle_key,
     sigle_key_py,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "name_key_py",
     "name_tokens",
     "name_tokens_py",
+    "name_words",
     "postcode_key",
     "postcode_key_py",
     "sigle_key",

@@ -208,6 +208,13 @@ def name_key(name: StringValue) -> StringValue:
     )
 
 
+def name_words(name: StringValue) -> StringValue:
+    """The name's folded words without legal forms, generic words kept: 'Laboratoire Alluvis
+    S.A.S.' -> 'laboratoire alluvis', which tells it from 'Société Alluvis SA' although both
+    have the key 'alluvis'. NULL when nothing is left."""
+    return _drop_phrases(_folded_words(name), _FORMS_PATTERN).nullif("")
+
+
 def name_tokens(name: StringValue, key: StringValue | None = None) -> ArrayValue:
     """The key's words, for blocking on shared tokens and for token-set comparisons. Give `key`
     when the key is already a column: it is then not computed again.

@@ -19,6 +19,8 @@ from healthradar.engine import Warehouse
 from healthradar.engine.expressions import clean_text, null_text
 from healthradar.quality.records import record_issues
 
+DECISIONS_FILE = "inputs/review_decisions.csv"
+
 
 def row_key(input_: StringValue, name_key: StringValue, postcode: StringValue) -> StringValue:
     """What identifies a partner row across builds: its list, its folded name, its postcode."""
@@ -37,7 +39,7 @@ def apply_review_decisions(wh: Warehouse) -> int:
         action=clean_text(decisions.decision).lower(),
         siren=clean_text(decisions.siren),
     )
-    decisions = decisions.filter(decisions.action.isin(["accept", "reject"]))
+    decisions = decisions.filter(decisions.action.notnull() | decisions.siren.notnull())
     partners = wh.table("resolve_partners")
     keyed = partners.select(
         "input",
@@ -60,6 +62,7 @@ def apply_review_decisions(wh: Warehouse) -> int:
         register_name=j.register_name,
     )
     stale = ibis.cases(
+        (~j.action.isin(["accept", "reject"]).fill_null(False), "unknown_decision"),
         (j.p_file.isnull(), "row_gone"),
         ((j.action == "accept") & j.siren.isnull(), "siren_missing"),
         ((j.action == "accept") & j.state.isnull(), "siren_not_in_register"),
@@ -73,13 +76,15 @@ def apply_review_decisions(wh: Warehouse) -> int:
         "resolve",
         "review_stale",
         bad.select(
-            input=bad.input,
-            file=bad.file.fill_null("inputs/review_decisions.csv"),
-            line=bad.line.try_cast("int64"),
+            # the decisions file, not the partner line it once named (which may now hold
+            # another company); the row key says which row the decision was about
+            input=bad.input.fill_null("review"),
+            file=ibis.literal(DECISIONS_FILE),
+            line=ibis.null().cast("int64"),
             column=ibis.literal("decision"),
-            raw_value=bad.action + " " + bad.siren.fill_null(""),
+            raw_value=bad.action.fill_null("") + " " + bad.siren.fill_null(""),
             reason=ibis.literal("review_decision_stale"),
-            detail=bad.stale,
+            detail=bad.stale + ", " + bad.row_key.fill_null("?"),
         ),
     )
     ok = j.filter(j.stale.isnull())

@@ -32,6 +32,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_emploi.py
+	$(BIN)/python bench/bench_resolve.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,9 @@ TEXT: dict[str, dict[str, str]] = {
         "matches_to_review.csv), sans correspondance, fusionnée avec un doublon, rejetée. "
         "Détail : exports/resolution.csv.",
         "list": "Liste",
+        "changes_line": "Depuis la construction précédente : {new} lignes nouvelles, {gone} "
+        "disparues, {linked} désormais identifiées, {unlinked} qui ne le sont plus, {relinked} "
+        "rattachées à une autre entreprise (exports/resolution_changes.csv).",
         "decision_exact": "Exact",
         "decision_matched": "Apparié",
         "decision_review": "À revoir",
@@ -90,6 +93,9 @@ TEXT: dict[str, dict[str, str]] = {
         "(exact), found by name and place (matched), to review (review/matches_to_review.csv), "
         "no match, merged with a duplicate, rejected. Details: exports/resolution.csv.",
         "list": "List",
+        "changes_line": "Since the previous build: {new} new rows, {gone} gone, {linked} now "
+        "identified, {unlinked} no longer identified, {relinked} linked to another company "
+        "(exports/resolution_changes.csv).",
         "decision_exact": "Exact",
         "decision_matched": "Matched",
         "decision_review": "To review",

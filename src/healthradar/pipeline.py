@@ -32,7 +32,7 @@ from healthradar.enrich.establishments import Scope, enrich, register_scope_coun
 from healthradar.errors import FatalInputError
 from healthradar.indicators import Evaluation, QueryContext, Registry, default_registry
 from healthradar.ingest.register import RegisterFile, inspect_register
-from healthradar.ingest.review_file import read_review_decisions
+from healthradar.ingest.review_file import read_previous_resolution, read_review_decisions
 from healthradar.ingest.stage import IngestPlan, ingest
 from healthradar.ingest.tabular import RawTable, read_tabular
 from healthradar.publish import Bundle, publish_bundle
@@ -84,6 +84,9 @@ class Plan:
             cache_dir=work / "cache",
             hash_cache=work / "hash-cache.json",
             review_decisions=self.review_decisions,
+            previous_resolution=read_previous_resolution(
+                self.project_dir / OUT_DIR / "exports" / "resolution.csv"
+            ),
         )
 
 
@@ -250,6 +253,7 @@ def make_bundle(
         resolution=quality.resolution,
         review_queue=quality.review_queue,
         decisions=quality.decisions,
+        changes=quality.changes,
     )
 
 

@@ -49,6 +49,7 @@ class IngestPlan:
     cache_dir: Path
     hash_cache: Path
     review_decisions: pa.Table  # the analyst's standing decisions (all text; may be empty)
+    previous_resolution: pa.Table  # the previous build's resolution (input, row_key, …)
 
 
 def ingest(wh: Warehouse, plan: IngestPlan) -> dict[str, int]:
@@ -68,6 +69,7 @@ def ingest(wh: Warehouse, plan: IngestPlan) -> dict[str, int]:
     )
     wh.load_arrow("partner_inputs", order)
     counts["review_decisions"] = wh.load_arrow("review_decisions", plan.review_decisions)
+    wh.load_arrow("previous_resolution", plan.previous_resolution)
     return counts
 
 

@@ -28,6 +28,8 @@ def publish_bundle(bundle: Bundle, out: Path) -> None:
     write_csv(bundle.to_resolve, out / "to_resolve.csv")
     if bundle.resolution is not None:
         write_csv(bundle.resolution, out / "exports" / "resolution.csv")
+    if bundle.changes is not None:
+        write_csv(bundle.changes, out / "exports" / "resolution_changes.csv")
     if bundle.review_queue is not None:
         write_csv(bundle.review_queue, out / "review" / "matches_to_review.csv")
         write_xlsx(bundle.review_queue, out / "review" / "matches_to_review.xlsx", "review")

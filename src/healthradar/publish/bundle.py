@@ -43,6 +43,7 @@ class Bundle:
     resolution: pa.Table | None = None  # one row per partner row (exports/resolution.csv)
     review_queue: pa.Table | None = None  # review/matches_to_review.csv|xlsx
     decisions: pa.Table | None = None  # rows per partner list and decision
+    changes: pa.Table | None = None  # partner rows new, gone or relinked since the last build
     engine: str = "duckdb"  # the backend that computed every figure
     quality_sql: dict[str, str] = field(default_factory=dict)  # query of each quality table
 

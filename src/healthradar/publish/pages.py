@@ -141,6 +141,17 @@ def _decisions(bundle: Bundle) -> list[tuple[str, dict[str, int]]]:
     return sorted(table.items())
 
 
+def _changes(bundle: Bundle, lang: str) -> str:
+    """One line: what moved among the partner rows since the previous build."""
+    if bundle.changes is None:
+        return ""
+    counts: dict[str, int] = defaultdict(int)
+    for row in bundle.changes.to_pylist():
+        counts[row["change"]] += 1
+    kinds = ("new", "gone", "linked", "unlinked", "relinked")
+    return t(lang, "changes_line", **{k: fmt_number(counts[k], lang) for k in kinds})
+
+
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in bundle.quality[lang].to_pylist():
@@ -171,6 +182,7 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
             by_reason=bundle.quality_by_reason.to_pylist(),
             issues_by_file=sorted(by_file.items()),
             decisions=_decisions(bundle),
+            changes=_changes(bundle, lang),
             decision_names=[(d, t(lang, f"decision_{d}")) for d in DECISIONS],
         )
     )

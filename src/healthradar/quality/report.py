@@ -42,6 +42,7 @@ class QualityReport:
     resolution: pa.Table  # one row per partner row: decision, SIREN, score, rule, candidates
     review_queue: pa.Table  # the rows sent to review, with their candidates
     decisions: pa.Table  # partner rows per list and decision
+    changes: pa.Table  # rows new, gone or relinked since the previous build
     rows_read_total: int
     rows_rejected_total: int
     sql: dict[str, str] = field(default_factory=dict)
@@ -226,6 +227,7 @@ def build_report(wh: Warehouse) -> QualityReport:
         resolution=_sorted(wh, "resolution", ("input", "file", "line")),
         review_queue=_sorted(wh, "review_queue", ("input", "file", "line")),
         decisions=fetched["quality_decisions"],
+        changes=_sorted(wh, "resolution_changes", ("change", "input", "row_key")),
         rows_read_total=sum(int(v or 0) for v in recon.column("rows_read").to_pylist()),
         rows_rejected_total=sum(int(v or 0) for v in recon.column("rejected").to_pylist()),
         sql={name: wh.sql_log[name] for name in tables},

@@ -38,7 +38,43 @@ def resolve(wh: Warehouse) -> dict[str, int]:
     counts.update(link_entities(wh))
     wh.materialise("resolution", resolution(wh))
     counts["to_review"] = wh.materialise("review_queue", review_queue(wh))
+    counts["changes"] = wh.materialise("resolution_changes", changes(wh))
     return counts
+
+
+def _siren_of(entity_id: ibis.Value) -> ibis.Value:
+    """The SIREN of a resolved entity ('siren:<SIREN>'), NULL for a row still to resolve."""
+    return ibis.ifelse(entity_id.startswith("siren:"), entity_id.substr(6), null_text())
+
+
+def changes(wh: Warehouse) -> Table:
+    """What moved since the previous build, by row key: rows new to the lists, rows gone from
+    them, rows now linked to another company (or newly linked, or unlinked)."""
+    now = wh.table("resolution")
+    now = now.filter(now.decision != "rejected")
+    now = now.select("input", "row_key", "name", siren_now=_siren_of(now.entity_id)).distinct()
+    before = wh.table("previous_resolution")
+    before = before.filter(before.decision != "rejected")
+    before = before.select("input", "row_key", siren_before=_siren_of(before.entity_id)).distinct()
+    j = now.outer_join(before, ["input", "row_key"])
+    j = j.select(
+        input=j.input.coalesce(j.input_right),
+        row_key=j.row_key.coalesce(j.row_key_right),
+        name=j.name,
+        siren_before=j.siren_before,
+        siren_now=j.siren_now,
+        change=ibis.cases(
+            (j.input_right.isnull(), "new"),
+            (j.input.isnull(), "gone"),
+            (j.siren_before.isnull() & j.siren_now.notnull(), "linked"),
+            (j.siren_before.notnull() & j.siren_now.isnull(), "unlinked"),
+            (j.siren_before != j.siren_now, "relinked"),
+            else_="same",
+        ),
+    )
+    # nothing to compare with on a first build: no row is "new"
+    first_build = wh.table("previous_resolution").count() == 0
+    return j.filter((j.change != "same") & ~first_build)
 
 
 def _no_pairs(wh: Warehouse) -> None:

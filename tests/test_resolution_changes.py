@@ -1,0 +1,42 @@
+"""A second build reports what moved among the partner rows since the first."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from healthradar.pipeline import build
+from tests.tiny import SIREN, write_tiny_project
+
+pytestmark = pytest.mark.slow
+
+
+def changes(root: Path) -> dict[str, tuple[str, str, str]]:
+    with (root / "out" / "exports" / "resolution_changes.csv").open(encoding="utf-8") as h:
+        return {
+            r["row_key"]: (r["change"], r["siren_before"], r["siren_now"])
+            for r in csv.DictReader(h)
+        }
+
+
+def test_new_gone_and_stable_rows(tmp_path: Path) -> None:
+    root = write_tiny_project(tmp_path / "p")
+    build(root)
+    assert changes(root) == {}  # a first build has nothing to compare with
+    partners = root / "inputs" / "partners" / "cluster.csv"
+    lines = partners.read_text(encoding="cp1252").splitlines()
+    # line 2 (Labo Alpha, SIREN A) leaves the list; a company the register lacks comes in;
+    # every other row moves up one line, which is not a change
+    partners.write_text(
+        "\n".join([lines[0], *lines[2:], "Nouvelle Societe;;;Lyon;69001;"]) + "\n",
+        encoding="cp1252",
+    )
+    build(root)
+    assert changes(root) == {
+        "cluster|alpha|69001": ("gone", SIREN["A"], ""),
+        "cluster|nouvelle|69001": ("new", "", ""),
+    }
+    page = (root / "out" / "quality.html").read_text(encoding="utf-8")
+    assert "1 lignes nouvelles, 1 disparues" in page

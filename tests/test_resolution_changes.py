@@ -33,10 +33,18 @@ def test_new_gone_and_stable_rows(tmp_path: Path) -> None:
         "\n".join([lines[0], *lines[2:], "Nouvelle Societe;;;Lyon;69001;"]) + "\n",
         encoding="cp1252",
     )
-    build(root)
+    second = build(root)
     assert changes(root) == {
         "cluster|alpha|69001": ("gone", SIREN["A"], ""),
         "cluster|nouvelle|69001": ("new", "", ""),
     }
+    # only new or changed rows are scored: the 4 unchanged rows linked to an active company last
+    # time (Epsilon three times, Phi) keep it; Eta's unit is closed, so its row is scored again
+    with (root / "out" / "exports" / "resolution.csv").open(encoding="utf-8") as h:
+        rules = {r["name"]: r["rule"] for r in csv.DictReader(h)}
+    assert rules["Nouvelle Societe"] == "no_candidate"
+    assert rules["Phi Conseil"] == rules["Epsilon e-santé"] == "previous_build"
+    assert rules["Eta Soins"] != "previous_build"
+    assert second.counts["resolve"]["carried_over"] == 4
     page = (root / "out" / "quality.html").read_text(encoding="utf-8")
     assert "1 lignes nouvelles, 1 disparues" in page

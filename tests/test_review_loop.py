@@ -239,12 +239,14 @@ def test_entity_ids_are_stable_across_builds(loop: dict) -> None:
     second, third = loop["second"]["resolution"], loop["third"]["resolution"]
     novalys = (second[(CLUSTER, 5)], third[(CLUSTER, 2)])
     assert [r["entity_id"] for r in novalys] == [f"siren:{NOVALYS.siren}"] * 2
-    assert [outcome(r) for r in novalys] == [
-        ("exact", NOVALYS.siren, "siren_given_name_agrees")
-    ] * 2
+    # unchanged since the first build: the company is carried over, not scored again
+    first = loop["first"]["resolution"]
+    assert outcome(first[(CLUSTER, 5)]) == ("exact", NOVALYS.siren, "siren_given_name_agrees")
+    assert outcome(first[(CLUSTER, 6)]) == ("matched", HELIOGENE.siren, "name_and_place")
+    assert [outcome(r) for r in novalys] == [("exact", NOVALYS.siren, "previous_build")] * 2
     heliogene = (second[(CLUSTER, 6)], third[(CLUSTER, 4)])
     assert [r["entity_id"] for r in heliogene] == [f"siren:{HELIOGENE.siren}"] * 2
-    assert [outcome(r) for r in heliogene] == [("matched", HELIOGENE.siren, "name_and_place")] * 2
+    assert [outcome(r) for r in heliogene] == [("matched", HELIOGENE.siren, "previous_build")] * 2
 
 
 def test_reconciliation_balances_in_every_build(loop: dict) -> None:

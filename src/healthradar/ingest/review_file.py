@@ -41,7 +41,7 @@ def read_review_decisions(path: Path, label: str) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=REVIEW_SCHEMA)
 
 
-PREVIOUS_COLUMNS = ("input", "row_key", "decision", "entity_id")
+PREVIOUS_COLUMNS = ("input", "row_key", "siren_given", "decision", "entity_id")
 PREVIOUS_SCHEMA = pa.schema([(c, pa.string()) for c in PREVIOUS_COLUMNS])
 
 

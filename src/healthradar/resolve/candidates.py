@@ -156,7 +156,7 @@ def _word_keys(words: Table) -> Table:
 def candidate_units(wh: Warehouse) -> int:
     """`resolve_candidate_units`: legal units sharing a distinctive word (or one end of it, or
     the whole folded name) with a partner row."""
-    partners = wh.table("resolve_partners")
+    partners = wh.table("resolve_to_score")
     wanted = _word_keys(partners.select(token=partners.tokens.unnest())).distinct()
     whole = partners.select(folded=partners.name_key).distinct()
     names = _unit_names(wh, with_signs=True)

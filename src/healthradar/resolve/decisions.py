@@ -1,7 +1,8 @@
 """One decision per partner row: exact, matched, review or unmatched — and why.
 
 In order of precedence:
-1. the analyst's decision from `inputs/review_decisions.csv`, when it still applies;
+1. the analyst's decision from `inputs/review_decisions.csv`, when it still applies; then the
+   previous build's company for an unchanged row (`carry_over`, rule `previous_build`);
 2. **exact**: the partner gave a valid SIREN and the register's names for it agree with the
    partner's name (or the partner gave no name). A valid SIREN whose names disagree is not
    believed: the row goes on to matching, so the SIREN of another company is caught;
@@ -82,6 +83,9 @@ def decide(wh: Warehouse) -> int:
     j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
     j = j.left_join(_candidates(wh), ORIGIN)
     j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
+    j = j.left_join(wh.table("resolve_carried"), ORIGIN)
+    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
+    kept = j.carried_siren.notnull()
 
     confirmed = j.siren_key.notnull() & (
         (j.given_siren.notnull() & (j.name.isnull() | j.given_agrees.fill_null(False)))
@@ -95,6 +99,7 @@ def decide(wh: Warehouse) -> int:
 
     decision = ibis.cases(
         (j.review_decision.notnull(), j.review_decision),
+        (kept, j.carried_decision),
         (confirmed, "exact"),
         (strong, "matched"),
         (worth_review | doubted, "review"),
@@ -102,12 +107,14 @@ def decide(wh: Warehouse) -> int:
     )
     siren = ibis.cases(
         (j.review_decision.notnull(), j.review_siren),
+        (kept, j.carried_siren),
         (confirmed, j.siren_key),
         (strong, j.best_siren),
         else_=null_text(),
     )
     rule = ibis.cases(
         (j.review_decision.notnull(), "review:" + j.review_action),
+        (kept, "previous_build"),
         (confirmed & j.name.isnull(), "siren_given_no_name"),
         (confirmed & j.nameless_siren.notnull(), "siren_given_register_has_no_name"),
         (confirmed, "siren_given_name_agrees"),
@@ -123,8 +130,9 @@ def decide(wh: Warehouse) -> int:
     )
     score = ibis.cases((confirmed, j.given_probability), else_=j.best_probability)
     register_name = ibis.cases(
-        (confirmed, j.given_name),
         (j.review_decision.notnull(), j.review_name),
+        (kept, j.carried_name),
+        (confirmed, j.given_name),
         else_=j.best_name,
     )
     out = j.select(

@@ -1,7 +1,8 @@
 """The resolve stage: partner rows → decisions → entities, and the tables a reader checks.
 
-Order: keys of both sides (`candidates`), Splink scores (`matching`), the analyst's standing
-decisions (`review`), one decision per row (`decisions`), entities and merges (`entities`),
+Order: keys of both sides (`candidates`), the rows that keep the previous build's company
+(`carry_over`), Splink scores of the others (`matching`), the analyst's standing decisions
+(`review`), one decision per row (`decisions`), entities and merges (`entities`),
 then `resolution` (one row per partner row, rejected ones included: what `out/exports/
 resolution.csv` shows) and `review_queue` (the rows a human should look at, with their
 candidates).
@@ -16,6 +17,7 @@ from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text
 from healthradar.quality.records import record_issues
 from healthradar.resolve.candidates import partner_side, register_side
+from healthradar.resolve.carry_over import carry_over
 from healthradar.resolve.decisions import decide
 from healthradar.resolve.entities import link_entities
 from healthradar.resolve.matching import predict, rank_companies
@@ -26,8 +28,9 @@ ORIGIN = ["input", "file", "line"]
 
 def resolve(wh: Warehouse) -> dict[str, int]:
     counts = {"partner_rows": partner_side(wh)}
+    counts["carried_over"] = carry_over(wh)
     counts["register_entries"] = register_side(wh)
-    if counts["partner_rows"] and counts["register_entries"]:
+    if counts["partner_rows"] > counts["carried_over"] and counts["register_entries"]:
         counts["scored_pairs"] = predict(wh)
     else:
         _no_pairs(wh)

@@ -195,7 +195,9 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
     with stages.stage("enrich"):
         has_nic = "nic" in plan.register["establishments"].wanted
         counts["enrich"] = enrich(wh, scope, siret_from_nic=has_nic)
-        counts["register"] = register_scope_counts(wh, scope)
+        counts["register"] = register_scope_counts(
+            wh, scope, cache_file=plan.project_dir / WORK_DIR / "cache" / "scope-counts.json"
+        )
     with stages.stage("classify"):
         load_filiere_maps(wh, config.naf_filieres(), dict(config.filieres.labels))
         classify_entity_filieres(wh)

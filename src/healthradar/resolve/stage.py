@@ -29,8 +29,11 @@ ORIGIN = ["input", "file", "line"]
 def resolve(wh: Warehouse) -> dict[str, int]:
     counts = {"partner_rows": partner_side(wh)}
     counts["carried_over"] = carry_over(wh)
-    counts["register_entries"] = register_side(wh)
-    if counts["partner_rows"] > counts["carried_over"] and counts["register_entries"]:
+    # Nothing to score (no partner list, or every row carried over): the register's names are
+    # not read at all — on the national file that saves a pass over every name.
+    to_score = counts["partner_rows"] - counts["carried_over"]
+    counts["register_entries"] = register_side(wh) if to_score else 0
+    if to_score and counts["register_entries"]:
         counts["scored_pairs"] = predict(wh)
     else:
         _no_pairs(wh)

@@ -19,7 +19,13 @@ from healthradar.engine.expressions import digits_only, fold, null_text
 from healthradar.reference import departement_of_commune
 from healthradar.reference.generic_words import GENERIC_WORDS
 from healthradar.resolve.model import SIDE_COLUMNS
-from healthradar.resolve.normalise import commune_candidates, name_key, name_tokens, name_words
+from healthradar.resolve.normalise import (
+    commune_candidates,
+    name_key,
+    name_tokens,
+    name_words,
+    postcode_key,
+)
 
 #: a word shared by more legal units than this does not alone make a register candidate
 MAX_TOKEN_UNITS = 5000
@@ -83,7 +89,6 @@ def partner_side(wh: Warehouse) -> int:
         departements=places.departement.nunique(),
         one_commune=places.commune.max(),
         one_departement=places.departement.max(),
-        one_postcode=places.postcode.max() if "postcode" in places.columns else null_text(),
     )
     j = kept.left_join(per_row, ["input", "file", "line"])
     j = j.select(
@@ -91,12 +96,14 @@ def partner_side(wh: Warehouse) -> int:
         commune=ibis.ifelse(j.communes == 1, j.one_commune, null_text()),
         departement=ibis.ifelse(j.departements == 1, j.one_departement, null_text()),
     )
-    digits = digits_only(j.siren_raw.fill_null(""))
-    hint = ibis.ifelse(
-        j.siren.isnull() & digits.re_search("^[0-9]{9}([0-9]{5})?$"), digits.substr(0, 9), None
-    )
     w = ibis.window(order_by=["input", "file", "line"])
-    keyed = j.mutate(**_keys(j, j.name))
+    keyed = j.mutate(**_keys(j, j.name), digits=digits_only(j.siren_raw.fill_null("")))
+    # the digits of an unusable SIREN (a typo, a swap): still evidence for the company
+    hint = ibis.ifelse(
+        keyed.siren.isnull() & keyed.digits.re_search("^[0-9]{9}([0-9]{5})?$"),
+        keyed.digits.substr(0, 9),
+        null_text(),
+    )
     side = _side(
         keyed,
         {
@@ -107,7 +114,7 @@ def partner_side(wh: Warehouse) -> int:
             "name": keyed.name,
             **{k: keyed[k] for k in KEY_COLUMNS},
             "commune": keyed.commune,
-            "postcode": keyed.postcode,
+            "postcode": postcode_key(keyed.postcode),
             "departement": keyed.departement,
             "siren_key": keyed.siren,
             "siren_hint": hint,

@@ -115,6 +115,16 @@ def test_read_only_and_private_files(out: Path) -> None:
     assert c.get("/indicators/toy.counts.csv").text.startswith('"kind",')
 
 
+def test_the_review_files_are_not_served(out: Path) -> None:
+    """They list register candidates for each uncertain partner row: the analyst's work."""
+    (out / "review").mkdir()
+    (out / "review" / "matches_to_review.csv").write_text("input,name\nc,X\n", encoding="utf-8")
+    (out / "review" / "matches_to_review.xlsx").write_bytes(b"PK")
+    c = TestClient(create_app(out))
+    assert c.get("/review/matches_to_review.csv").status_code == 404
+    assert c.get("/Review/matches_to_review.xlsx").status_code == 404
+
+
 def test_every_link_of_a_published_build_resolves(tmp_path: Path) -> None:
     publish_bundle(toy_bundle(), tmp_path)
     c = TestClient(create_app(tmp_path))

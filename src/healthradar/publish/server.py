@@ -1,7 +1,7 @@
 """`healthradar serve`: the built outputs and a read-only JSON API, on 127.0.0.1 by default.
 
 The app only reads files that the build wrote (`out/`): pages, exports and the JSON twins of the
-indicators. It accepts GET and HEAD only (anything else: 405 with `Allow: GET, HEAD`), serves
+indicators. It never serves `review/` (the analyst's work files). It accepts GET and HEAD only (anything else: 405 with `Allow: GET, HEAD`), serves
 only the file types publish writes for readers (never the warehouse, which holds row-level
 register data), and answers every API error, a mistyped path included, with one envelope:
 {"ok": false, "error": ..., "status": ...}; a missing page gets a small HTML 404.
@@ -32,10 +32,16 @@ _METHODS = ["GET", "HEAD"]
 _ALLOW = {"Allow": ", ".join(_METHODS)}
 
 
+# The analyst's work files: candidates from the register for each uncertain partner row.
+_PRIVATE_FOLDERS = ("review/",)
+
+
 class _PublicFiles(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Any:
         name = path.rstrip("/").lower()
         if name not in ("", ".") and not name.endswith(_PUBLIC_SUFFIXES):
+            raise StarletteHTTPException(status_code=404)
+        if name.startswith(_PRIVATE_FOLDERS):
             raise StarletteHTTPException(status_code=404)
         return await super().get_response(path, scope)
 

@@ -1,7 +1,8 @@
 """`healthradar serve`: the built outputs and a read-only JSON API, on 127.0.0.1 by default.
 
 The app only reads files that the build wrote (`out/`): pages, exports and the JSON twins of the
-indicators. It never serves `review/` (the analyst's work files). It accepts GET and HEAD only (anything else: 405 with `Allow: GET, HEAD`), serves
+indicators, never `review/` (the analyst's work files). It accepts GET and HEAD only
+(anything else: 405 with `Allow: GET, HEAD`), serves
 only the file types publish writes for readers (never the warehouse, which holds row-level
 register data), and answers every API error, a mistyped path included, with one envelope:
 {"ok": false, "error": ..., "status": ...}; a missing page gets a small HTML 404.

@@ -48,3 +48,24 @@ def test_new_gone_and_stable_rows(tmp_path: Path) -> None:
     assert second.counts["resolve"]["carried_over"] == 4
     page = (root / "out" / "quality.html").read_text(encoding="utf-8")
     assert "1 lignes nouvelles, 1 disparues" in page
+
+
+def test_a_company_listed_twice_is_carried_over_once_per_row(tmp_path: Path) -> None:
+    """Two rows with the same key in the previous build (a duplicate within the list) must not
+    multiply the rows of the next one."""
+    root = write_tiny_project(tmp_path / "p")
+    partners = root / "inputs" / "partners" / "cluster.csv"
+    lines = partners.read_text(encoding="cp1252").splitlines()
+    partners.write_text("\n".join([*lines, lines[3]]) + "\n", encoding="cp1252")  # Phi again
+    build(root)
+    second = build(root)
+    with (root / "out" / "exports" / "resolution.csv").open(encoding="utf-8") as h:
+        rows = list(csv.DictReader(h))
+    origins = [(r["file"], r["line"]) for r in rows]
+    assert len(origins) == len(set(origins)) == len(lines)  # 10 data lines + the duplicate
+    phi = [r for r in rows if r["name"] == "Phi Conseil"]
+    assert [(r["decision"], r["rule"]) for r in phi] == [
+        ("exact", "previous_build"),
+        ("merged", "previous_build"),
+    ]
+    assert all(r["balanced"] for r in second.reconciliation)

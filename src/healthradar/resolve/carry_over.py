@@ -45,9 +45,16 @@ def carry_over(wh: Warehouse) -> int:
     )
     # .view(): Ibis 12 cannot join onto a projection of another join without it
     same = now.view().join(before.view(), ["input", "row_key", "siren_raw"])
-    same = same.select(*ORIGIN, "carried_siren", "carried_decision")
+    # Several previous rows may share a key (a company listed twice): one company per row, and
+    # none when they disagreed on it.
+    same = same.group_by(ORIGIN).aggregate(
+        companies=same.carried_siren.nunique(),
+        carried_siren=same.carried_siren.max(),
+        carried_decision=same.carried_decision.min(),  # 'exact' before 'matched'
+    )
+    same = same.filter(same.companies == 1).drop("companies")
     kept = same.join(active, "carried_siren")
-    kept = kept.select(*ORIGIN, "carried_siren", "carried_decision", "carried_name").distinct()
+    kept = kept.select(*ORIGIN, "carried_siren", "carried_decision", "carried_name")
     n = wh.materialise("resolve_carried", kept)
     wh.materialise("resolve_to_score", partners.anti_join(kept, ORIGIN))
     return n

@@ -15,6 +15,8 @@ In order of precedence:
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 from ibis.expr.types import Table
 
@@ -39,6 +41,12 @@ def _candidates(wh: Warehouse) -> Table:
     )
     top = top.mutate(text=text)
     return top.group_by(ORIGIN).aggregate(candidates=ordered_join(top.text, " | ", top.position))
+
+
+def _add(j: Table, other: Table, on: list[Any]) -> Table:
+    """`j` with `other`'s columns, one row per partner row (the join keys are not repeated)."""
+    joined = j.left_join(other, on)
+    return joined.select(*(joined[c] for c in joined.columns if not c.endswith("_right")))
 
 
 def decide(wh: Warehouse) -> int:
@@ -77,14 +85,9 @@ def decide(wh: Warehouse) -> int:
     p = p.left_join(nameless, p.siren_key == nameless.nameless_siren)
     j = p.left_join(best, ORIGIN)
     j = j.select(p, *(c for c in best.columns if c not in ORIGIN))
-    j = j.left_join(given, [*ORIGIN, j.siren_key == given.given_siren])
-    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
-    j = j.left_join(reviewed, ORIGIN)
-    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
-    j = j.left_join(_candidates(wh), ORIGIN)
-    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
-    j = j.left_join(wh.table("resolve_carried"), ORIGIN)
-    j = j.select(*(j[c] for c in j.columns if not c.endswith("_right")))
+    j = _add(j, given, [*ORIGIN, j.siren_key == given.given_siren])
+    for other in (reviewed, _candidates(wh), wh.table("resolve_carried")):
+        j = _add(j, other, ORIGIN)
     kept = j.carried_siren.notnull()
 
     confirmed = j.siren_key.notnull() & (

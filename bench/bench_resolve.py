@@ -26,6 +26,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -288,6 +289,10 @@ def main(argv: list[str] | None = None) -> None:
     show("naive baseline", results["baseline"], base)
     show("SIREN as given", results["siren_as_given"])
     if not args.baseline_only:
+        # A fresh build: the previous one's out/ would be carried over (rule previous_build),
+        # which measures the carry-over path, not the matcher.
+        shutil.rmtree(project / "out", ignore_errors=True)
+        shutil.rmtree(project / ".healthradar", ignore_errors=True)
         run = run_child("build", project)
         if "error" in run:
             sys.exit(run["error"])

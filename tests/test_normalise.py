@@ -55,7 +55,7 @@ _NAME_WORDS = (
     "limitée", "unipersonnelle", "d'exercice libéral", "civile immobilière", "Laboratoires",
     "labo", "France", "Groupe", "Holding", "Cie", "Ets", "&", "et", "de", "L'", "d'", "le",
     "B.Braun", "B. Braun", "A.B.C.", "Bio", "Medical", "Innovation", "BMI", "3M", "Œuvre",
-    "Sté", "the", "of", "and", "..", ".", "-",
+    "Sté", "the", "of", "and", "..", ".", "-", "Ctr", "Intl", "Ind.", "St", "Assoc.", "GPE",
 )  # fmt: skip
 _CITY_WORDS = (
     "St", "Ste", "Saint", "Sainte", "CEDEX", "cedex", "7e", "1er", "07", "2nd", "15ème",
@@ -175,6 +175,11 @@ def test_place_twins_agree(wh: Warehouse, values: list[str | None]) -> None:
         ("Groupe  SEB\u00a0International", "seb"),
         ("Johnson-&-Johnson", "johnson johnson"),
         ("The Institute of Cancer", "institute cancer"),
+        # abbreviations are read as their word (reference.abbreviations), whole words only
+        ("Ctr Roxima Biologie Sarl", "centre roxima biologie"),
+        ("Dupont Intl", "dupont"),  # 'international' is a stop word
+        ("Inst. St Louis", "institut saint louis"),
+        ("Ctrl Dupont", "ctrl dupont"),
         ("...", None),
         ("", None),
         (None, None),

@@ -123,6 +123,38 @@ def partner_side(wh: Warehouse) -> int:
     return wh.materialise("resolve_partners", side)
 
 
+#: what separates the parts of a name written as two ('NOVPO - Laboratoire Arpalia',
+#: 'Dagean Labs (Kami)', 'Arpalia / Novpo'): a dash or slash between spaces, or brackets
+_PART_SEPARATORS = " +[-/|–] +|[()\\[\\]]"
+#: a part shorter than this (in key characters) is not compared on its own
+MIN_PART_KEY = 3
+
+
+def scoring_side(wh: Warehouse) -> int:
+    """`resolve_to_score`: the unsettled rows, and each one again under each part of a name
+    written as two (a sigle and the name, a brand and the company). Splink compares every
+    entry; `matching` keeps a row's best entry per company, so a part can only add evidence.
+    A part that is only a legal form ('(SAS)'), too short, or the whole key again is dropped."""
+    rows = wh.table("resolve_unsettled")
+    parts = rows.select(
+        *(c for c in SIDE_COLUMNS if c not in KEY_COLUMNS and c != "unique_id"),
+        full_key=rows.name_key,
+        part=rows.name.re_split(_PART_SEPARATORS).unnest().strip(),
+    )
+    parts = parts.mutate(**_keys(parts, parts.part), words=name_words(parts.part))
+    parts = parts.filter(
+        parts.words.notnull()
+        & (parts.name_key.length() >= MIN_PART_KEY)
+        & (parts.name_key != parts.full_key)
+    )
+    keep = [c for c in SIDE_COLUMNS if c != "unique_id"]
+    both = rows.select(*keep).union(parts.select(*keep).distinct())
+    w = ibis.window(order_by=["input", "file", "line", "name_key"])
+    return wh.materialise(
+        "resolve_to_score", both.select(unique_id=ibis.row_number().over(w), *keep)
+    )
+
+
 def _unit_names(wh: Warehouse, with_signs: bool = False) -> Table:
     """(siren, variant, name) for every name a legal unit is known by; with its
     establishments' signs and usual names when `with_signs` (to find candidates by them)."""

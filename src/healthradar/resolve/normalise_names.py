@@ -26,6 +26,7 @@ import ibis
 from ibis.expr.types import ArrayValue, StringValue
 
 from healthradar.engine.expressions import _ACCENTED, _PLAIN, null_text
+from healthradar.reference.abbreviations import ABBREVIATIONS
 from healthradar.reference.legal_forms import LEGAL_FORMS, STOP_WORDS
 
 # Ligatures become two letters before accents are folded, as in `engine.expressions.fold`.
@@ -57,7 +58,8 @@ def fold_py(text: str) -> str:
 
 
 def _words_py(text: str) -> list[str]:
-    """The folded words of a name: '&' read as 'et', dotted acronyms joined, punctuation out."""
+    """The folded words of a name: '&' read as 'et', dotted acronyms joined, punctuation out,
+    abbreviations read as their word ('ctr' -> 'centre')."""
     text = re.sub("[^a-z0-9.]+", " ", _letters_py(text).replace("&", " et "))
     words: list[str] = []
     for token in text.split(" "):
@@ -65,7 +67,7 @@ def _words_py(text: str) -> list[str]:
             words.append(token.replace(".", ""))
         else:
             words.extend(w for w in token.split(".") if w)
-    return [w for w in words if w]
+    return [ABBREVIATIONS.get(w, w) for w in words if w]
 
 
 def _folded_phrases(phrases: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -183,7 +185,24 @@ def _folded_words(name: StringValue) -> StringValue:
         )
         return text.contains(".").ifelse(words.join(" "), text)
 
-    return _squeeze(_let(text, undot))
+    return _let(_squeeze(_let(text, undot)), _expand_abbreviations)
+
+
+#: abbreviations grouped by the word they stand for, and a pattern finding any of them
+_BY_WORD = {
+    word: sorted(k for k, v in ABBREVIATIONS.items() if v == word)
+    for word in sorted(set(ABBREVIATIONS.values()))
+}
+_ANY_ABBREVIATION = " (" + "|".join(sorted(ABBREVIATIONS)) + ") "
+
+
+def _expand_abbreviations(text: StringValue) -> StringValue:
+    """Each abbreviation replaced by its word, token by token; only names holding one pay for
+    the split into words (a regex over the padded text finds them)."""
+    words = text.re_split(" ").map(
+        lambda t: ibis.cases(*((t.isin(keys), word) for word, keys in _BY_WORD.items()), else_=t)
+    )
+    return (" " + text + " ").re_search(_ANY_ABBREVIATION).ifelse(words.join(" "), text)
 
 
 def name_key(name: StringValue) -> StringValue:

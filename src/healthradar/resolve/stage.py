@@ -16,7 +16,7 @@ from ibis.expr.types import Table
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text
 from healthradar.quality.records import record_issues
-from healthradar.resolve.candidates import partner_side, register_side
+from healthradar.resolve.candidates import partner_side, register_side, scoring_side
 from healthradar.resolve.carry_over import carry_over
 from healthradar.resolve.decisions import decide
 from healthradar.resolve.entities import link_entities
@@ -32,6 +32,7 @@ def resolve(wh: Warehouse) -> dict[str, int]:
     # Nothing to score (no partner list, or every row carried over): the register's names are
     # not read at all — on the national file that saves a pass over every name.
     to_score = counts["partner_rows"] - counts["carried_over"]
+    counts["partner_names_scored"] = scoring_side(wh)
     counts["register_entries"] = register_side(wh) if to_score else 0
     if to_score and counts["register_entries"]:
         counts["scored_pairs"] = predict(wh)

@@ -150,9 +150,7 @@ def scoring_side(wh: Warehouse) -> int:
     keep = [c for c in SIDE_COLUMNS if c != "unique_id"]
     both = rows.select(*keep).union(parts.select(*keep).distinct())
     w = ibis.window(order_by=["input", "file", "line", "name_key"])
-    return wh.materialise(
-        "resolve_to_score", both.select(unique_id=ibis.row_number().over(w), *keep)
-    )
+    return wh.materialise("resolve_to_score", both.mutate(unique_id=ibis.row_number().over(w)))
 
 
 def _unit_names(wh: Warehouse, with_signs: bool = False) -> Table:
@@ -194,15 +192,33 @@ def _word_keys(words: Table) -> Table:
 
 def candidate_units(wh: Warehouse) -> int:
     """`resolve_candidate_units`: legal units sharing a distinctive word (or one end of it, or
-    the whole folded name) with a partner row."""
+    the whole folded name) with a partner row; and `resolve_word_units`, how many legal units
+    hold each of those words, which tells a rare word from a common one (`gate_partner_side`).
+
+    The register's names are read once: each word is kept only if it, or one of its ends, is
+    a partner's word (a lookup in a small table), so that nothing the size of the register's
+    words times three is ever built. Activity words ('pharmacie', 'biologie') are not looked
+    up: they make candidates only through the whole name."""
     partners = wh.table("resolve_to_score")
-    wanted = _word_keys(partners.select(token=partners.tokens.unnest())).distinct()
+    core = partners.select(token=partners.core_tokens.unnest())
+    wanted = _word_keys(core.filter(~core.token.isin(GENERIC_WORDS))).distinct()
+    words = wanted.filter(wanted.kind == "word")
+    heads = wanted.filter(wanted.kind == "head")
+    tails = wanted.filter(wanted.kind == "tail")
     whole = partners.select(folded=partners.name_key).distinct()
     names = _unit_names(wh, with_signs=True)
     folded = names.mutate(folded=fold(names.name))
     unit_words = folded.select("siren", token=folded.folded.re_split(" ").unnest())
-    hits = _word_keys(unit_words).join(wanted, ["kind", "key"]).distinct()
+    long = unit_words.token.length() >= 6
+    found = unit_words.filter(
+        unit_words.token.isin(words.key)
+        | (long & unit_words.token.substr(0, 4).isin(heads.key))
+        | (long & unit_words.token.right(4).isin(tails.key))
+    ).distinct()
+    hits = _word_keys(found).join(wanted, ["kind", "key"]).distinct()
     counts = hits.group_by(["kind", "key"]).aggregate(units=hits.siren.nunique())
+    wh.materialise("resolve_word_units", counts)
+    counts = wh.table("resolve_word_units")
     distinctive = hits.join(counts.filter(counts.units <= MAX_TOKEN_UNITS), ["kind", "key"])
     by_word = distinctive.select("siren")
     by_name = folded.join(whole, "folded").select("siren")
@@ -210,6 +226,33 @@ def candidate_units(wh: Warehouse) -> int:
     given = partners.select(siren=partners.siren_key.coalesce(partners.siren_hint))
     given = given.filter(given.siren.notnull())
     return wh.materialise("resolve_candidate_units", by_word.union(by_name, given).distinct())
+
+
+#: a distinctive word held by at most this many legal units links a row to every entry that
+#: has it, wherever it is; a commoner one only within the row's département
+RARE_WORD_UNITS = 100
+
+
+def gate_partner_side(wh: Warehouse) -> int:
+    """`resolve_left`: the rows to score with the columns of the place-free blocking rules
+    filled only where they stay small. Nationally a distinctive word may be shared by
+    thousands of entries; blocking a row on it without a place would compare the row with
+    all of them. So `core_first_rare`/`core_last_rare` are the row's first/last distinctive
+    word when at most `RARE_WORD_UNITS` legal units hold it, and `key_ends` (the first and last
+    four letters of the key) is set only for a row without any place."""
+    rows = wh.table("resolve_to_score").drop("core_first_rare", "core_last_rare", "key_ends")
+    counts = wh.table("resolve_word_units")
+    rare = counts.filter((counts.kind == "word") & (counts.units <= RARE_WORD_UNITS))
+    first = rare.select(first_word=rare.key, core_first_rare=rare.key)
+    last = rare.select(last_word=rare.key, core_last_rare=rare.key)
+    j = rows.left_join(first, rows.core_first == first.first_word)
+    j = j.select(rows, first.core_first_rare)
+    k = j.left_join(last, j.core_last == last.last_word)
+    k = k.select(j, last.core_last_rare)
+    gated = k.mutate(
+        key_ends=ibis.ifelse(k.departement.isnull(), k.key_head + k.key_tail, null_text())
+    )
+    return wh.materialise("resolve_left", gated.select(*SIDE_COLUMNS))
 
 
 def register_side(wh: Warehouse) -> int:
@@ -259,6 +302,9 @@ def register_side(wh: Warehouse) -> int:
             "departement": departement_of_commune(keyed.commune),
             "siren_key": keyed.siren,
             "siren_hint": keyed.siren,
+            "core_first_rare": keyed.core_first,
+            "core_last_rare": keyed.core_last,
+            "key_ends": keyed.key_head + keyed.key_tail,
             "siren": keyed.siren,
             "siret": keyed.siret,
             "etat": keyed.etat,

@@ -1,6 +1,6 @@
 """Score partner rows against register entries with Splink, on the warehouse's own backend.
 
-Splink reads `resolve_to_score` and `resolve_register` where they are (DuckDB connection or
+Splink reads `resolve_left` and `resolve_register` where they are (DuckDB connection or
 Spark session of the build) and writes its predictions there; `match_pairs` keeps, per partner
 row and per company (SIREN), the best-scoring entry, and `match_ranked` orders a row's
 companies: best weight first, an active company before a closed one at equal weight.
@@ -21,7 +21,7 @@ def predict(wh: Warehouse) -> int:
     from splink import Linker
 
     api = wh.splink_api()
-    left = api.register("resolve_to_score", dataset_display_name="partners")
+    left = api.register("resolve_left", dataset_display_name="partners")
     right = api.register("resolve_register", dataset_display_name="register")
     linker = Linker([left, right], settings(), log_level=logging.WARNING)
     predictions = linker.inference.predict()

@@ -39,8 +39,8 @@ SIDE_COLUMNS = (
     "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
     "sorted_key", "core_key", "core_tokens", "core_first", "core_last",
     "first_token", "last_token", "name_prefix", "key_head", "key_tail", "commune", "postcode",
-    "departement", "siren_key",
-    "siren_hint", *REGISTER_FACTS,
+    "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
+    *REGISTER_FACTS,
 )  # fmt: skip
 
 
@@ -118,9 +118,11 @@ def settings() -> Any:
             block_on("first_token", "last_token"),
             block_on("key_head", "departement"),
             block_on("key_tail", "departement"),
-            block_on("key_head", "key_tail"),
-            block_on("core_first"),
-            block_on("core_last"),
+            # without a place: only on rare words, or on both ends of the key for a row that
+            # has no place at all (`candidates.gate_partner_side`)
+            block_on("key_ends"),
+            block_on("core_first_rare"),
+            block_on("core_last_rare"),
         ],
         probability_two_random_records_match=PRIOR,
         retain_intermediate_calculation_columns=True,

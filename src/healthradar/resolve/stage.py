@@ -16,7 +16,12 @@ from ibis.expr.types import Table
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text
 from healthradar.quality.records import record_issues
-from healthradar.resolve.candidates import partner_side, register_side, scoring_side
+from healthradar.resolve.candidates import (
+    gate_partner_side,
+    partner_side,
+    register_side,
+    scoring_side,
+)
 from healthradar.resolve.carry_over import carry_over
 from healthradar.resolve.decisions import decide
 from healthradar.resolve.entities import link_entities
@@ -35,6 +40,7 @@ def resolve(wh: Warehouse) -> dict[str, int]:
     counts["partner_names_scored"] = scoring_side(wh)
     counts["register_entries"] = register_side(wh) if to_score else 0
     if to_score and counts["register_entries"]:
+        gate_partner_side(wh)
         counts["scored_pairs"] = predict(wh)
     else:
         _no_pairs(wh)

@@ -93,7 +93,13 @@ def child(mode: str, project: Path) -> None:
     start = time.perf_counter()
     result: dict[str, Any] = {}
     if mode == "build":
+        import logging
+
         from healthradar.pipeline import build
+
+        # the resolve stage logs the seconds of each step: where the time goes
+        logging.basicConfig(level=logging.WARNING, format="  %(name)s %(message)s")
+        logging.getLogger("healthradar.resolve").setLevel(logging.INFO)
 
         build(project)
     else:
@@ -115,6 +121,9 @@ def peak_rss_mb() -> float:
 def run_child(mode: str, project: Path) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", mode, str(project)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
+    for line in proc.stderr.splitlines():
+        if line.startswith("  healthradar.resolve"):
+            print(line, flush=True)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-12:])
         return {"error": f"{mode} failed (exit {proc.returncode}):\n{tail}"}

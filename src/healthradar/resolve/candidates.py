@@ -256,8 +256,8 @@ def gate_partner_side(wh: Warehouse) -> int:
 
 
 def register_side(wh: Warehouse) -> int:
-    """`resolve_register`: one entry per establishment of a candidate unit and per name."""
-    candidate_units(wh)
+    """`resolve_register`: one entry per establishment of a candidate unit and per name
+    (`candidate_units` runs first)."""
     units = wh.table("resolve_candidate_units")
     lu = wh.table("register_legal_units").semi_join(units, "siren")
     est = wh.table("register_establishments").semi_join(units, "siren")

@@ -10,6 +10,10 @@ candidates).
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+
 import ibis
 from ibis.expr.types import Table
 
@@ -17,6 +21,7 @@ from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text
 from healthradar.quality.records import record_issues
 from healthradar.resolve.candidates import (
+    candidate_units,
     gate_partner_side,
     partner_side,
     register_side,
@@ -31,17 +36,32 @@ from healthradar.resolve.review import apply_review_decisions, row_key
 ORIGIN = ["input", "file", "line"]
 
 
+LOG = logging.getLogger(__name__)
+
+
+def _timed(step: Callable[[Warehouse], int], wh: Warehouse) -> int:
+    """Run one step and log its seconds (the benchmark shows them: where national time goes)."""
+    start = time.perf_counter()
+    n = step(wh)
+    LOG.info("%s: %d rows in %.1f s", step.__name__, n, time.perf_counter() - start)
+    return n
+
+
 def resolve(wh: Warehouse) -> dict[str, int]:
-    counts = {"partner_rows": partner_side(wh)}
-    counts["carried_over"] = carry_over(wh)
+    counts = {"partner_rows": _timed(partner_side, wh)}
+    counts["carried_over"] = _timed(carry_over, wh)
     # Nothing to score (no partner list, or every row carried over): the register's names are
     # not read at all — on the national file that saves a pass over every name.
     to_score = counts["partner_rows"] - counts["carried_over"]
-    counts["partner_names_scored"] = scoring_side(wh)
-    counts["register_entries"] = register_side(wh) if to_score else 0
+    counts["partner_names_scored"] = _timed(scoring_side, wh)
+    if to_score:
+        counts["candidate_units"] = _timed(candidate_units, wh)
+        counts["register_entries"] = _timed(register_side, wh)
+    else:
+        counts["register_entries"] = 0
     if to_score and counts["register_entries"]:
-        gate_partner_side(wh)
-        counts["scored_pairs"] = predict(wh)
+        _timed(gate_partner_side, wh)
+        counts["scored_pairs"] = _timed(predict, wh)
     else:
         _no_pairs(wh)
         counts["scored_pairs"] = 0

@@ -29,6 +29,8 @@ from healthradar.resolve.normalise import (
 
 #: a word shared by more legal units than this does not alone make a register candidate
 MAX_TOKEN_UNITS = 5000
+#: the same for the first or last four letters of a word, which many more words share
+MAX_END_UNITS = 5000
 #: shortest word that can make a candidate
 MIN_TOKEN_LENGTH = 3
 
@@ -45,20 +47,26 @@ def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
         "core_tokens": core,
         "core_first": core[0],
         "core_last": core[core.length() - 1],  # not [-1]: Ibis compiles it as index 0 on Spark
+        # a typo spares one end of a word: blocks on each end of the first and the last
+        # distinctive word catch it
+        "core_head": core[0].substr(0, 4),
+        "core_tail": core[core.length() - 1].right(4),
+        "first_tail": core[0].right(4),
+        "last_head": core[core.length() - 1].substr(0, 4),
         "name_full": name_words(name),
         "name_key": key,
         "tokens": tokens,
         "first_token": tokens[0],
         "last_token": tokens[tokens.length() - 1],
         "name_prefix": key.substr(0, 3),
-        # a typo spares one end of the key: blocks on each end catch it
         "key_head": key.substr(0, 4),
         "key_tail": key.right(4),
     }
 
 
 KEY_COLUMNS = (
-    "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "name_full", "name_key",
+    "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
+    "first_tail", "last_head", "name_full", "name_key",
     "tokens", "first_token", "last_token", "name_prefix", "key_head", "key_tail",
 )  # fmt: skip
 
@@ -190,18 +198,27 @@ def _word_keys(words: Table) -> Table:
     )
 
 
+#: a distinctive word held by at most this many legal units makes candidates (and links a row
+#: to every entry that has it) wherever they are; a commoner one only within the row's
+#: département
+RARE_WORD_UNITS = 100
+
+
 def candidate_units(wh: Warehouse) -> int:
-    """`resolve_candidate_units`: legal units sharing a distinctive word (or one end of it, or
-    the whole folded name) with a partner row; and `resolve_word_units`, how many legal units
+    """`resolve_candidate_units`: legal units sharing with a partner row a distinctive word (or
+    one end of it) — anywhere when the word is rare, in the row's département otherwise — or
+    the whole folded name, or the SIREN it gave; and `resolve_word_units`, how many legal units
     hold each of those words, which tells a rare word from a common one (`gate_partner_side`).
 
     The register's names are read once: each word is kept only if it, or one of its ends, is
     a partner's word (a lookup in a small table), so that nothing the size of the register's
     words times three is ever built. Activity words ('pharmacie', 'biologie') are not looked
-    up: they make candidates only through the whole name."""
+    up: they make candidates only through the whole name. The candidates mirror the blocking
+    rules (`model.settings`): a unit no rule could pair with a row is not a candidate."""
     partners = wh.table("resolve_to_score")
-    core = partners.select(token=partners.core_tokens.unnest())
-    wanted = _word_keys(core.filter(~core.token.isin(GENERIC_WORDS))).distinct()
+    core = partners.select("departement", token=partners.core_tokens.unnest())
+    row_keys = _word_keys(core.filter(~core.token.isin(GENERIC_WORDS))).distinct()
+    wanted = row_keys.select("kind", "key").distinct()
     words = wanted.filter(wanted.kind == "word")
     heads = wanted.filter(wanted.kind == "head")
     tails = wanted.filter(wanted.kind == "tail")
@@ -216,21 +233,27 @@ def candidate_units(wh: Warehouse) -> int:
         | (long & unit_words.token.right(4).isin(tails.key))
     ).distinct()
     hits = _word_keys(found).join(wanted, ["kind", "key"]).distinct()
+    wh.materialise("resolve_word_hits", hits)
+    hits = wh.table("resolve_word_hits")
     counts = hits.group_by(["kind", "key"]).aggregate(units=hits.siren.nunique())
     wh.materialise("resolve_word_units", counts)
-    counts = wh.table("resolve_word_units")
-    distinctive = hits.join(counts.filter(counts.units <= MAX_TOKEN_UNITS), ["kind", "key"])
-    by_word = distinctive.select("siren")
+    hits = hits.join(wh.table("resolve_word_units"), ["kind", "key"])
+    rare = hits.filter(hits.units <= RARE_WORD_UNITS).select("siren")
+    cap = ibis.ifelse(hits.kind == "word", MAX_TOKEN_UNITS, MAX_END_UNITS)
+    common = hits.filter((hits.units > RARE_WORD_UNITS) & (hits.units <= cap))
+    placed = row_keys.filter(row_keys.departement.notnull())
+    common = common.join(placed, ["kind", "key"]).select("siren", "departement").distinct()
+    est = wh.table("register_establishments")
+    est = est.select("siren", departement=departement_of_commune(est.codeCommuneEtablissement))
+    in_departement = common.join(est.semi_join(common, "siren"), ["siren", "departement"])
     by_name = folded.join(whole, "folded").select("siren")
     # the SIREN a partner gave, valid or one typo away, is always compared with its names
     given = partners.select(siren=partners.siren_key.coalesce(partners.siren_hint))
     given = given.filter(given.siren.notnull())
-    return wh.materialise("resolve_candidate_units", by_word.union(by_name, given).distinct())
-
-
-#: a distinctive word held by at most this many legal units links a row to every entry that
-#: has it, wherever it is; a commoner one only within the row's département
-RARE_WORD_UNITS = 100
+    units = rare.union(in_departement.select("siren"), by_name, given).distinct()
+    n = wh.materialise("resolve_candidate_units", units)
+    wh.drop("resolve_word_hits")
+    return n
 
 
 def gate_partner_side(wh: Warehouse) -> int:

@@ -37,7 +37,8 @@ REGISTER_FACTS = ("siren", "siret", "etat", "company_etat", "variant", "is_siege
 #: the columns both sides of the comparison have, in this order
 SIDE_COLUMNS = (
     "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
-    "sorted_key", "core_key", "core_tokens", "core_first", "core_last",
+    "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
+    "first_tail", "last_head",
     "first_token", "last_token", "name_prefix", "key_head", "key_tail", "commune", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
     *REGISTER_FACTS,
@@ -112,12 +113,15 @@ def settings() -> Any:
         blocking_rules_to_generate_predictions=[
             block_on("siren_key"),
             block_on("name_key"),
-            block_on("first_token", "departement"),
-            block_on("last_token", "departement"),
+            # distinctive words, not the first and last words: 'pharmacie' + a département
+            # pairs a row with every pharmacy there
+            block_on("core_first", "departement"),
+            block_on("core_last", "departement"),
             block_on("commune", "name_prefix"),
-            block_on("first_token", "last_token"),
-            block_on("key_head", "departement"),
-            block_on("key_tail", "departement"),
+            block_on("core_head", "departement"),
+            block_on("core_tail", "departement"),
+            block_on("first_tail", "departement"),
+            block_on("last_head", "departement"),
             # without a place: only on rare words, or on both ends of the key for a row that
             # has no place at all (`candidates.gate_partner_side`)
             block_on("key_ends"),

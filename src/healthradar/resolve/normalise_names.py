@@ -60,7 +60,11 @@ def fold_py(text: str) -> str:
 def _words_py(text: str) -> list[str]:
     """The folded words of a name: '&' read as 'et', dotted acronyms joined, punctuation out,
     abbreviations read as their word ('ctr' -> 'centre')."""
-    text = re.sub("[^a-z0-9.]+", " ", _letters_py(text).replace("&", " et "))
+    text = _letters_py(text)
+    # '&' is a word only beside a letter or digit: '&' alone is no name ('Dupont & Fils' is)
+    if re.search("[a-z0-9]", text):
+        text = text.replace("&", " et ")
+    text = re.sub("[^a-z0-9.]+", " ", text)
     words: list[str] = []
     for token in text.split(" "):
         if re.fullmatch(_DOTTED_ACRONYM, token):
@@ -175,7 +179,9 @@ def _folded_words(name: StringValue) -> StringValue:
         lowered,
         lambda low: low.re_search("[^ -~]").ifelse(low.translate(_ACCENTED, _PLAIN), low),
     )
-    text = text.replace("&", " et ").re_replace("[^a-z0-9.]+", " ")
+    text = _let(
+        text, lambda t: t.re_search("[a-z0-9]").ifelse(t.replace("&", " et "), t)
+    ).re_replace("[^a-z0-9.]+", " ")
 
     def undot(text: StringValue) -> StringValue:
         """Dotted acronyms joined, other dots made spaces; only names with a dot pay for the

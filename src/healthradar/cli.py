@@ -6,6 +6,7 @@ turns a `FatalInputError` into one clear message (French or English) and exit co
 
 from __future__ import annotations
 
+import socket
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -73,6 +74,8 @@ def init(
     except FileExistsError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=2) from None
+    except FatalInputError as exc:
+        raise _fatal(exc, lang) from None
     for path in written:
         console.print(f"  [green]+[/] {path}")
     console.print(t(lang, "cli_init_next", project=str(project_dir)))
@@ -177,6 +180,19 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8765,
 ) -> None:
     """Serve out/ (pages, exports) and the JSON API /api/indicators, read-only."""
+    _serve(project_dir, host, port)
+
+
+def _listen(project_dir: Path, host: str, port: int) -> socket.socket:
+    from healthradar.publish.server import listen
+
+    try:
+        return listen(host, port)
+    except FatalInputError as exc:
+        raise _fatal(exc, _guess_lang(project_dir, None)) from None
+
+
+def _serve(project_dir: Path, host: str, port: int, sock: socket.socket | None = None) -> None:
     from healthradar.publish.server import serve as run_server
 
     out = project_dir / "out"
@@ -184,8 +200,9 @@ def serve(
     if not (out / "manifest.json").is_file():
         console.print(t(lang, "cli_no_build", out=str(out), project=str(project_dir)))
         raise typer.Exit(code=2)
+    sock = sock or _listen(project_dir, host, port)
     console.print(t(lang, "cli_serving", out=str(out), url=f"http://{host}:{port}/"))
-    run_server(out, host=host, port=port)
+    run_server(out, host=host, port=port, sock=sock)
 
 
 @app.command()
@@ -201,9 +218,16 @@ def demo(
     """Generate the synthetic demo data, build its barometer and serve it."""
     from healthradar.demo import generate
 
+    # the port is taken before the build, so a busy one is said at once, not after a minute
+    sock = _listen(project_dir, "127.0.0.1", port) if serve_after else None
     if not (project_dir / "healthradar.toml").exists():
         console.print(f"Generating synthetic demo data in {project_dir} …")
         generate(project_dir, seed=seed)
-    _run_build(project_dir, lang)
-    if serve_after:
-        serve(project_dir, port=port)
+    try:
+        _run_build(project_dir, lang)
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
+    if sock is not None:
+        _serve(project_dir, "127.0.0.1", port, sock)

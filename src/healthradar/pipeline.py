@@ -26,10 +26,10 @@ from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
 from healthradar.config import Config, load_config
+from healthradar.config_checks import unknown_input_kind
 from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
 from healthradar.engine import Warehouse, open_warehouse
 from healthradar.enrich.establishments import Scope, enrich, register_scope_counts
-from healthradar.errors import FatalInputError
 from healthradar.indicators import Evaluation, QueryContext, Registry, default_registry
 from healthradar.ingest.register import RegisterFile, inspect_register
 from healthradar.ingest.review_file import read_previous_resolution, read_review_decisions
@@ -132,15 +132,7 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
 
     unknown = sorted(set(inputs.tables) - set(contracts))
     if unknown:
-        raise FatalInputError(
-            "config_invalid",
-            file=str(project_dir / "healthradar.toml"),
-            column=f"inputs.{unknown[0]}",
-            message_args={
-                "detail": f"inputs.{unknown[0]}: no chapter reads an input of that kind "
-                f"(known: {', '.join(sorted(contracts))})"
-            },
-        )
+        raise unknown_input_kind(unknown[0], sorted(contracts), project_dir / "healthradar.toml")
     register = {
         role: inspect_register(role, resolve(path), _label(project_dir, resolve(path)))
         for role, path in (

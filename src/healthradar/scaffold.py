@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from healthradar.config import CONFIG_FILE, DEFAULT_CORE_NAF
+from healthradar.config_checks import unknown_region
 from healthradar.contracts import HEADCOUNTS, PARTNERS
 from healthradar.indicators import Registry, default_registry
 from healthradar.inputs_doc import template_csv
+from healthradar.reference import regions
 
 CONFIG_TEMPLATE = """\
 # healthradar — configuration du baromètre / barometer configuration
@@ -82,6 +84,9 @@ def scaffold(
 ) -> list[Path]:
     """The config names every input a chapter of `registry` can read (commented out) and
     `inputs/` holds one template per input, all generated from the contracts."""
+    region = region.strip().upper()
+    if region != "FR" and region not in regions():
+        raise unknown_region(region, "--region")
     registry = registry or default_registry()
     chapter_of = {c.input_kind: ch for ch in registry.chapters() for c in ch.contracts}
     contracts = registry.contracts()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,10 @@ from healthradar import __version__
 from healthradar.engine import BACKENDS
 from healthradar.errors import FatalInputError
 from healthradar.i18n import t
+from healthradar.workspace import LOCK_FILE, WORK_DIR
+
+if TYPE_CHECKING:
+    from healthradar.pipeline import BuildResult
 
 app = typer.Typer(
     help="healthradar: build a reproducible barometer of a health-innovation ecosystem.",
@@ -94,7 +98,33 @@ EngineOption = Annotated[
 ]
 
 
-def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -> None:
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        help="Seconds to wait for another build of the project to finish (default: refuse)",
+        min=0,
+    ),
+]
+
+
+def _housekeeping(result: BuildResult, lang: str) -> None:
+    """Say what the start of the build repaired after an interrupted one."""
+    done = result.housekeeping
+    lock = result.plan.project_dir / WORK_DIR / LOCK_FILE
+    if done.stale_pid is not None:
+        console.print(f"[yellow]{escape(t(lang, 'cli_stale_lock', pid=done.stale_pid, path=lock))}")
+    if done.restored_out:
+        console.print(f"[yellow]{escape(t(lang, 'cli_restored_out'))}")
+    if done.removed:
+        names = ", ".join(done.removed)
+        text = t(lang, "cli_removed_leftovers", n=len(done.removed), names=names)
+        console.print(f"[yellow]{escape(text)}")
+
+
+def _run_build(
+    project_dir: Path, lang: str | None, engine: str | None = None, wait: float = 0.0
+) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from healthradar.pipeline import build
@@ -110,10 +140,12 @@ def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -
                 hook=lambda stage: progress.update(task, description=stage),
                 lang=lang,
                 backend=engine,
+                wait_seconds=wait,
             )
         except FatalInputError as exc:
             progress.stop()
             raise _fatal(exc, ui_lang) from None
+    _housekeeping(result, ui_lang)
     table = Table(title="healthradar build", show_header=True)
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -134,12 +166,17 @@ def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -
 
 
 @app.command()
-def build(project_dir: ProjectDir, lang: LangOption = None, engine: EngineOption = None) -> None:
+def build(
+    project_dir: ProjectDir,
+    lang: LangOption = None,
+    engine: EngineOption = None,
+    wait: WaitOption = 0.0,
+) -> None:
     """Validate, resolve, enrich, classify, compute the indicators and publish into out/."""
     if engine is not None and engine not in BACKENDS:
         console.print(f"[red]--engine must be one of {', '.join(BACKENDS)}, not {engine!r}[/]")
         raise typer.Exit(code=2)
-    _run_build(project_dir, lang, engine)
+    _run_build(project_dir, lang, engine, wait)
 
 
 review_app = typer.Typer(help="Review uncertain matches between partner rows and the register.")

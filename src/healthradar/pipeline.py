@@ -5,7 +5,8 @@ The preflight reads the config and checks every declared file and required colum
 anything is written: a missing file or column raises `FatalInputError` (exit code 2 in the CLI)
 and the previous `out/` is untouched. The build writes into a fresh work folder beside `out/`
 and replaces `out/` only when everything succeeded, so a failed build never leaves a
-half-written barometer behind.
+half-written barometer behind. A build holds the project's lock from start to end and begins
+by repairing what a killed one left (`workspace`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pyarrow as pa
 from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
-from healthradar.config import Config, load_config
+from healthradar.config import CONFIG_FILE, Config, load_config
 from healthradar.config_checks import unknown_input_kind
 from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
 from healthradar.engine import Warehouse, open_warehouse
@@ -42,10 +43,10 @@ from healthradar.resolve.stage import resolve as resolve_partners
 from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
 from healthradar.validate.partners import validate_partners
+from healthradar.workspace import WORK_DIR, BuildLock, Housekeeping, swap_into_place, tidy
 
 OUT_DIR = "out"
 REVIEW_DECISIONS = "inputs/review_decisions.csv"
-WORK_DIR = ".healthradar"
 
 StageHook = Callable[[str], None]
 
@@ -98,6 +99,7 @@ class BuildResult:
     counts: dict[str, Any] = field(default_factory=dict)
     evaluation: Evaluation = field(default_factory=Evaluation)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    housekeeping: Housekeeping = field(default_factory=Housekeeping)
 
     @property
     def results(self) -> list[Any]:
@@ -257,13 +259,32 @@ def build(
     lang: str | None = None,
     registry: Registry | None = None,
     backend: str | None = None,
+    wait_seconds: float = 0.0,
 ) -> BuildResult:
-    """Build the barometer of `project_dir` into `project_dir/out`, atomically."""
+    """Build the barometer of `project_dir` into `project_dir/out`, atomically, holding the
+    project's build lock (refused, or waited for up to `wait_seconds`, while another runs)."""
     project_dir = project_dir.resolve()
+    if not (project_dir / CONFIG_FILE).is_file():
+        load_config(project_dir)  # the "no configuration" message, before creating anything
+    work_root = project_dir / WORK_DIR
+    with BuildLock(work_root, wait_seconds) as lock:
+        housekeeping = tidy(project_dir / OUT_DIR, work_root)
+        housekeeping.stale_pid = lock.stale_pid
+        result = _build_locked(project_dir, work_root, hook, lang, registry, backend)
+    result.housekeeping = housekeeping
+    return result
+
+
+def _build_locked(
+    project_dir: Path,
+    work_root: Path,
+    hook: StageHook | None,
+    lang: str | None,
+    registry: Registry | None,
+    backend: str | None,
+) -> BuildResult:
     plan = preflight(project_dir, registry)
     stages = _Stages(hook)
-    work_root = project_dir / WORK_DIR
-    work_root.mkdir(exist_ok=True)
     work = work_root / f"build-{os.getpid()}-{time.time_ns()}"
     work.mkdir()
     engine = plan.config.engine
@@ -293,26 +314,10 @@ def build(
         finally:
             wh.close()
             shutil.rmtree(spark_dir, ignore_errors=True)
-        _swap_into_place(work, project_dir / OUT_DIR)
+        swap_into_place(work, project_dir / OUT_DIR)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BuildResult(
         project_dir / OUT_DIR, plan, stages.timings, counts, evaluation, reconciliation
     )
-
-
-def _swap_into_place(work: Path, out: Path) -> None:
-    old = out.with_name(out.name + ".previous")
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        out.rename(old)
-    try:
-        work.rename(out)
-    except OSError:
-        if old.exists() and not out.exists():
-            old.rename(out)  # put the previous barometer back
-        raise
-    if old.exists():
-        shutil.rmtree(old)

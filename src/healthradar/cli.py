@@ -123,7 +123,11 @@ def _housekeeping(result: BuildResult, lang: str) -> None:
 
 
 def _run_build(
-    project_dir: Path, lang: str | None, engine: str | None = None, wait: float = 0.0
+    project_dir: Path,
+    lang: str | None,
+    engine: str | None = None,
+    wait: float = 0.0,
+    strict: bool = False,
 ) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -162,7 +166,12 @@ def _run_build(
             "✓" if row["balanced"] else "✗",
         )
     console.print(recon)
+    for warning in result.warnings:
+        console.print(f"[bold yellow]⚠ {escape(warning.message(ui_lang))}[/]", highlight=False)
     console.print(t(ui_lang, "cli_done", path=str(result.out_dir / "index.html")))
+    if strict and result.warnings:
+        console.print(f"[red]{escape(t(ui_lang, 'cli_strict_failed', n=len(result.warnings)))}")
+        raise typer.Exit(code=3)
 
 
 @app.command()
@@ -171,12 +180,18 @@ def build(
     lang: LangOption = None,
     engine: EngineOption = None,
     wait: WaitOption = 0.0,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Exit with code 3 when the build has warnings (out/ written)"
+        ),
+    ] = False,
 ) -> None:
     """Validate, resolve, enrich, classify, compute the indicators and publish into out/."""
     if engine is not None and engine not in BACKENDS:
         console.print(f"[red]--engine must be one of {', '.join(BACKENDS)}, not {engine!r}[/]")
         raise typer.Exit(code=2)
-    _run_build(project_dir, lang, engine, wait)
+    _run_build(project_dir, lang, engine, wait, strict)
 
 
 review_app = typer.Typer(help="Review uncertain matches between partner rows and the register.")

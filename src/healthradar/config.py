@@ -169,12 +169,22 @@ class EngineSection(_Strict):
     threads: int = Field(default=0, ge=0, description="0 = DuckDB's default (all cores)")
 
 
+class QualitySection(_Strict):
+    max_rejected_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of a file's rows rejected above which the build warns (0.2 = 20 %)",
+    )
+
+
 class Config(_Strict):
     project: ProjectSection
     inputs: InputsSection
     perimeter: PerimeterSection = Field(default_factory=PerimeterSection)
     filieres: FilieresSection = Field(default_factory=FilieresSection)
     engine: EngineSection = Field(default_factory=EngineSection)
+    quality: QualitySection = Field(default_factory=QualitySection)
 
     def naf_filieres(self) -> dict[str, str]:
         from healthradar.reference import normalise_naf

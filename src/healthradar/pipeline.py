@@ -31,12 +31,15 @@ from healthradar.config_checks import unknown_input_kind
 from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
 from healthradar.engine import Warehouse, open_warehouse
 from healthradar.enrich.establishments import Scope, enrich, register_scope_counts
+from healthradar.errors import FatalInputError
 from healthradar.indicators import Evaluation, QueryContext, Registry, default_registry
 from healthradar.ingest.register import RegisterFile, inspect_register
 from healthradar.ingest.review_file import read_previous_resolution, read_review_decisions
 from healthradar.ingest.stage import IngestPlan, ingest
 from healthradar.ingest.tabular import RawTable, read_tabular
+from healthradar.ingest.template_rows import example_lines, example_text
 from healthradar.publish import Bundle, publish_bundle
+from healthradar.quality.build_warnings import BuildWarning, build_warnings
 from healthradar.quality.report import QualityReport, build_report, load_reasons
 from healthradar.reference import region_departements, region_name
 from healthradar.resolve.stage import resolve as resolve_partners
@@ -100,6 +103,7 @@ class BuildResult:
     evaluation: Evaluation = field(default_factory=Evaluation)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
     housekeeping: Housekeeping = field(default_factory=Housekeeping)
+    warnings: list[BuildWarning] = field(default_factory=list)
 
     @property
     def results(self) -> list[Any]:
@@ -151,9 +155,24 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
         tables["headcounts"] = [read("headcounts", "headcounts", h.path, h.sheet, h.header_row)]
     for kind, t in inputs.tables.items():
         tables[kind] = [read(kind, kind, t.path, t.sheet, t.header_row)]
+    for kind, files in tables.items():
+        for table in files:
+            refuse_example_rows(table, contracts[kind])
     review = project_dir / REVIEW_DECISIONS
     decisions = read_review_decisions(review, _label(project_dir, review))
     return Plan(project_dir, config, raw, registry, register, tables, contracts, decisions)
+
+
+def refuse_example_rows(table: RawTable, contract: Contract) -> None:
+    """Fatal when the example row of `init`'s template is still in the file."""
+    lines = example_lines(table, contract)
+    if lines:
+        shown = ", ".join(str(n) for n in lines[:10]) + (" …" if len(lines) > 10 else "")
+        raise FatalInputError(
+            "template_rows",
+            file=table.file,
+            message_args={"lines": shown, "value": example_text(contract)},
+        )
 
 
 class _Stages:
@@ -205,6 +224,25 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
         }
         evaluation = plan.registry.evaluate(QueryContext(wh, settings), plan.available_inputs)
     return counts, evaluation
+
+
+def warnings_of(plan: Plan, quality: QualityReport, counts: dict[str, Any]) -> list[BuildWarning]:
+    """The build-level warnings, from the quality report and the stages' counts."""
+    project = plan.config.project
+    scope = {
+        "region": project.region,
+        "region_name": "France" if project.region == "FR" else region_name(project.region),
+        "vintage": project.vintage,
+        "core_naf": list(plan.config.perimeter.core_naf),
+    }
+    return build_warnings(
+        quality.reconciliation,
+        quality.issues["en"],
+        counts.get("register", {}),
+        int(counts.get("perimeter", 0) or 0),
+        scope,
+        plan.config.quality.max_rejected_share,
+    )
 
 
 def make_bundle(
@@ -304,11 +342,13 @@ def _build_locked(
             with stages.stage("quality"):
                 load_reasons(wh)
                 quality = build_report(wh)
+                warnings = warnings_of(plan, quality, counts)
             with stages.stage("publish"):
                 bundle = make_bundle(
                     plan, evaluation, quality, counts, stages.timings, wh.sql_log, wh.backend,
                     lang,
                 )  # fmt: skip
+                bundle.warnings = warnings
                 publish_bundle(bundle, work)
             reconciliation = quality.reconciliation.to_pylist()
         finally:
@@ -319,5 +359,11 @@ def _build_locked(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BuildResult(
-        project_dir / OUT_DIR, plan, stages.timings, counts, evaluation, reconciliation
+        project_dir / OUT_DIR,
+        plan,
+        stages.timings,
+        counts,
+        evaluation,
+        reconciliation,
+        warnings=warnings,
     )

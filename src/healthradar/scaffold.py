@@ -53,6 +53,10 @@ size_class_bounds = [250, 2000]
 # naf = {{ "26.60Z" = "Medtech" }}
 # labels = {{ "silver économie" = "Santé numérique" }}
 
+[quality]
+# Avertir quand plus de cette part des lignes d'un fichier est rejetée (0.2 = 20 %).
+# max_rejected_share = 0.2
+
 [engine]
 # backend = "duckdb"       # "duckdb" (défaut, embarqué) ou "spark" (voir docs/scale.md)
 # memory_limit = "4GB"     # DuckDB : mémoire au-delà de laquelle il écrit sur disque

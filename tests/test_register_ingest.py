@@ -132,10 +132,13 @@ def test_fatal_inputs(tmp_path: Path) -> None:
     assert code(tmp_path / "absent.csv") == ("input_missing", None)
     (tmp_path / "stock.zip").write_bytes(b"PK\x03\x04")
     assert code(tmp_path / "stock.zip") == ("input_unreadable", None)
+    # named by its first bytes (issue 9): text is not parquet, an empty file is empty
     (tmp_path / "broken.parquet").write_bytes(b"not a parquet file")
-    assert code(tmp_path / "broken.parquet") == ("input_unreadable", None)
+    assert code(tmp_path / "broken.parquet") == ("input_wrong_type", None)
+    (tmp_path / "truncated.parquet").write_bytes(b"PAR1 cut short")
+    assert code(tmp_path / "truncated.parquet") == ("input_unreadable", None)
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
-    assert code(tmp_path / "empty.csv") == ("input_unreadable", None)
+    assert code(tmp_path / "empty.csv") == ("input_empty", None)
     header = [c for c in REGISTER_ESTABLISHMENT_REQUIRED if c != "siret"]
     assert code(write_csv(tmp_path / "nosiret.csv", header, [])) == ("column_missing", "siret")
     pq.write_table(pa.table({"siren": ["005410394"]}), tmp_path / "thin.parquet")

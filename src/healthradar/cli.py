@@ -6,9 +6,10 @@ turns a `FatalInputError` into one clear message (French or English) and exit co
 
 from __future__ import annotations
 
+import socket
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +20,10 @@ from healthradar import __version__
 from healthradar.engine import BACKENDS
 from healthradar.errors import FatalInputError
 from healthradar.i18n import t
+from healthradar.workspace import LOCK_FILE, WORK_DIR
+
+if TYPE_CHECKING:
+    from healthradar.pipeline import BuildResult
 
 app = typer.Typer(
     help="healthradar: build a reproducible barometer of a health-innovation ecosystem.",
@@ -73,6 +78,8 @@ def init(
     except FileExistsError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(code=2) from None
+    except FatalInputError as exc:
+        raise _fatal(exc, lang) from None
     for path in written:
         console.print(f"  [green]+[/] {path}")
     console.print(t(lang, "cli_init_next", project=str(project_dir)))
@@ -91,7 +98,37 @@ EngineOption = Annotated[
 ]
 
 
-def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -> None:
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        help="Seconds to wait for another build of the project to finish (default: refuse)",
+        min=0,
+    ),
+]
+
+
+def _housekeeping(result: BuildResult, lang: str) -> None:
+    """Say what the start of the build repaired after an interrupted one."""
+    done = result.housekeeping
+    lock = result.plan.project_dir / WORK_DIR / LOCK_FILE
+    if done.stale_pid is not None:
+        console.print(f"[yellow]{escape(t(lang, 'cli_stale_lock', pid=done.stale_pid, path=lock))}")
+    if done.restored_out:
+        console.print(f"[yellow]{escape(t(lang, 'cli_restored_out'))}")
+    if done.removed:
+        names = ", ".join(done.removed)
+        text = t(lang, "cli_removed_leftovers", n=len(done.removed), names=names)
+        console.print(f"[yellow]{escape(text)}")
+
+
+def _run_build(
+    project_dir: Path,
+    lang: str | None,
+    engine: str | None = None,
+    wait: float = 0.0,
+    strict: bool = False,
+) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from healthradar.pipeline import build
@@ -107,10 +144,12 @@ def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -
                 hook=lambda stage: progress.update(task, description=stage),
                 lang=lang,
                 backend=engine,
+                wait_seconds=wait,
             )
         except FatalInputError as exc:
             progress.stop()
             raise _fatal(exc, ui_lang) from None
+    _housekeeping(result, ui_lang)
     table = Table(title="healthradar build", show_header=True)
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -127,16 +166,32 @@ def _run_build(project_dir: Path, lang: str | None, engine: str | None = None) -
             "✓" if row["balanced"] else "✗",
         )
     console.print(recon)
+    for warning in result.warnings:
+        console.print(f"[bold yellow]⚠ {escape(warning.message(ui_lang))}[/]", highlight=False)
     console.print(t(ui_lang, "cli_done", path=str(result.out_dir / "index.html")))
+    if strict and result.warnings:
+        console.print(f"[red]{escape(t(ui_lang, 'cli_strict_failed', n=len(result.warnings)))}")
+        raise typer.Exit(code=3)
 
 
 @app.command()
-def build(project_dir: ProjectDir, lang: LangOption = None, engine: EngineOption = None) -> None:
+def build(
+    project_dir: ProjectDir,
+    lang: LangOption = None,
+    engine: EngineOption = None,
+    wait: WaitOption = 0.0,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Exit with code 3 when the build has warnings (out/ written)"
+        ),
+    ] = False,
+) -> None:
     """Validate, resolve, enrich, classify, compute the indicators and publish into out/."""
     if engine is not None and engine not in BACKENDS:
         console.print(f"[red]--engine must be one of {', '.join(BACKENDS)}, not {engine!r}[/]")
         raise typer.Exit(code=2)
-    _run_build(project_dir, lang, engine)
+    _run_build(project_dir, lang, engine, wait, strict)
 
 
 review_app = typer.Typer(help="Review uncertain matches between partner rows and the register.")
@@ -177,6 +232,19 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8765,
 ) -> None:
     """Serve out/ (pages, exports) and the JSON API /api/indicators, read-only."""
+    _serve(project_dir, host, port)
+
+
+def _listen(project_dir: Path, host: str, port: int) -> socket.socket:
+    from healthradar.publish.server import listen
+
+    try:
+        return listen(host, port)
+    except FatalInputError as exc:
+        raise _fatal(exc, _guess_lang(project_dir, None)) from None
+
+
+def _serve(project_dir: Path, host: str, port: int, sock: socket.socket | None = None) -> None:
     from healthradar.publish.server import serve as run_server
 
     out = project_dir / "out"
@@ -184,8 +252,9 @@ def serve(
     if not (out / "manifest.json").is_file():
         console.print(t(lang, "cli_no_build", out=str(out), project=str(project_dir)))
         raise typer.Exit(code=2)
+    sock = sock or _listen(project_dir, host, port)
     console.print(t(lang, "cli_serving", out=str(out), url=f"http://{host}:{port}/"))
-    run_server(out, host=host, port=port)
+    run_server(out, host=host, port=port, sock=sock)
 
 
 @app.command()
@@ -201,9 +270,16 @@ def demo(
     """Generate the synthetic demo data, build its barometer and serve it."""
     from healthradar.demo import generate
 
+    # the port is taken before the build, so a busy one is said at once, not after a minute
+    sock = _listen(project_dir, "127.0.0.1", port) if serve_after else None
     if not (project_dir / "healthradar.toml").exists():
         console.print(f"Generating synthetic demo data in {project_dir} …")
         generate(project_dir, seed=seed)
-    _run_build(project_dir, lang)
-    if serve_after:
-        serve(project_dir, port=port)
+    try:
+        _run_build(project_dir, lang)
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
+    if sock is not None:
+        _serve(project_dir, "127.0.0.1", port, sock)

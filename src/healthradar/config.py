@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from healthradar.config_checks import check_distinct_files, config_error
 from healthradar.errors import FatalInputError
 from healthradar.reference.filieres import DEFAULT_NAF_FILIERES
 
@@ -119,14 +120,7 @@ class InputsSection(_Strict):
         twins = sorted({i for i in ids if ids.count(i) > 1})
         if twins:
             raise ValueError(f"partner ids must be unique, repeated: {', '.join(twins)}")
-        paths = [str(p.path) for p in self.partners]
-        paths += [str(t.path) for t in self.tables.values()]
-        if self.headcounts is not None:
-            paths.append(str(self.headcounts.path))
-        same = sorted({p for p in paths if paths.count(p) > 1})
-        if same:
-            raise ValueError(f"one file declared as two inputs: {', '.join(same)}")
-        return self
+        return self  # the same file twice: `config_checks.check_distinct_files` (resolved)
 
 
 class PerimeterSection(_Strict):
@@ -175,12 +169,22 @@ class EngineSection(_Strict):
     threads: int = Field(default=0, ge=0, description="0 = DuckDB's default (all cores)")
 
 
+class QualitySection(_Strict):
+    max_rejected_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of a file's rows rejected above which the build warns (0.2 = 20 %)",
+    )
+
+
 class Config(_Strict):
     project: ProjectSection
     inputs: InputsSection
     perimeter: PerimeterSection = Field(default_factory=PerimeterSection)
     filieres: FilieresSection = Field(default_factory=FilieresSection)
     engine: EngineSection = Field(default_factory=EngineSection)
+    quality: QualitySection = Field(default_factory=QualitySection)
 
     def naf_filieres(self) -> dict[str, str]:
         from healthradar.reference import normalise_naf
@@ -203,17 +207,22 @@ def load_config(project_dir: Path) -> tuple[Config, dict[str, object]]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise FatalInputError(
-            "config_invalid", file=str(path), message_args={"detail": str(exc)}
+            "config_syntax", file=str(path), message_args={"detail": str(exc)}
         ) from exc
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise FatalInputError(
-            "config_invalid",
-            file=str(path),
-            column=where,
-            message_args={"detail": f"{where}: {first['msg']}"},
-        ) from exc
+        raise config_error(exc, Config, str(path)) from exc
+    inputs = config.inputs
+    check_distinct_files(
+        [
+            ("register.establishments", inputs.register_files.establishments),
+            ("register.legal_units", inputs.register_files.legal_units),
+            *((p.id, p.path) for p in inputs.partners),
+            *((("headcounts", inputs.headcounts.path),) if inputs.headcounts else ()),
+            *((kind, t.path) for kind, t in inputs.tables.items()),
+        ],
+        project_dir,
+        str(path),
+    )
     return config, raw

@@ -56,6 +56,100 @@ _REASONS = (
         "Required column '{column}' not found in {path} (columns found: {found})",
         "Colonne obligatoire « {column} » absente de {path} (colonnes trouvées : {found})",
     ),
+    Reason(
+        "config_syntax",
+        "fatal",
+        "{path} is not valid TOML: {detail}. Fix that line (a key = value per line, text in "
+        "quotes)",
+        "{path} n'est pas un TOML valide : {detail}. Corrigez cette ligne (une clé = valeur par "
+        "ligne, le texte entre guillemets)",
+    ),
+    Reason(
+        "config_key_typo",
+        "fatal",
+        "Unknown key '{column}' in {path}: did you mean '{suggestion}'? Rename it",
+        "Clé inconnue « {column} » dans {path} : vouliez-vous dire « {suggestion} » ? Renommez-la",
+    ),
+    Reason(
+        "config_key_unknown",
+        "fatal",
+        "Unknown key '{column}' in {path} (valid keys: {valid}): remove or rename it",
+        "Clé inconnue « {column} » dans {path} (clés valides : {valid}) : supprimez-la ou "
+        "renommez-la",
+    ),
+    Reason(
+        "config_key_missing",
+        "fatal",
+        "Required key '{column}' missing from {path}: add it{hint}",
+        "Clé obligatoire « {column} » absente de {path} : ajoutez-la{hint}",
+    ),
+    Reason(
+        "config_value_invalid",
+        "fatal",
+        "Invalid value for '{column}' in {path}: {detail}",
+        "Valeur invalide pour « {column} » dans {path} : {detail}",
+    ),
+    Reason(
+        "config_same_file",
+        "fatal",
+        "{path}: one file declared as two inputs ({inputs}); its rows would be counted twice. "
+        "Remove one of the two sections from healthradar.toml",
+        "{path} : un même fichier déclaré pour deux entrées ({inputs}) ; ses lignes seraient "
+        "comptées deux fois. Supprimez l'une des deux sections de healthradar.toml",
+    ),
+    Reason(
+        "region_unknown",
+        "fatal",
+        "Unknown region '{value}' ({column}): give a COG region code, or FR for the whole of "
+        "France: {valid}",
+        "Région inconnue « {value} » ({column}) : donnez un code région COG, ou FR pour la France "
+        "entière : {valid}",
+    ),
+    Reason(
+        "input_empty",
+        "fatal",
+        "{path} is empty (0 bytes, or blank lines only): export the file again, or remove its "
+        "section from healthradar.toml",
+        "{path} est vide (0 octet, ou des lignes blanches seulement) : exportez à nouveau le "
+        "fichier, ou supprimez sa section de healthradar.toml",
+    ),
+    Reason(
+        "input_wrong_type",
+        "fatal",
+        "{path} is {kind_en}, not {expected_en}: {fix_en}",
+        "{path} est {kind_fr}, pas {expected_fr} : {fix_fr}",
+    ),
+    Reason(
+        "template_rows",
+        "fatal",
+        "{path}, line(s) {lines}: the example row of the template written by healthradar init "
+        "('{value}') is still there. Delete it, then build again",
+        "{path}, ligne(s) {lines} : la ligne d'exemple du modèle écrit par healthradar init "
+        "(« {value} ») est toujours là. Supprimez-la, puis relancez la construction",
+    ),
+    Reason(
+        "build_locked",
+        "fatal",
+        "Another build of this project is running (PID {pid}, started {started}; lock file "
+        "{path}). Wait for it to finish, or use --wait SECONDS",
+        "Une autre construction de ce projet est en cours (PID {pid}, lancée le {started} ; "
+        "verrou {path}). Attendez qu'elle se termine, ou utilisez --wait SECONDES",
+    ),
+    Reason(
+        "port_busy",
+        "fatal",
+        "Port {port} of {host} is already in use (another healthradar serve?): choose another "
+        "one with --port {other}",
+        "Le port {port} de {host} est déjà utilisé (un autre healthradar serve ?) : choisissez-en "
+        "un autre avec --port {other}",
+    ),
+    Reason(
+        "port_unavailable",
+        "fatal",
+        "Cannot listen on {host}:{port} ({detail}): choose another address or --port",
+        "Impossible d'écouter sur {host}:{port} ({detail}) : choisissez une autre adresse ou "
+        "un autre --port",
+    ),
     # rejected: the row is not integrated
     Reason("row_empty", "rejected", "Empty row", "Ligne vide"),
     Reason(

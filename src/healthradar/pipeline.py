@@ -5,7 +5,8 @@ The preflight reads the config and checks every declared file and required colum
 anything is written: a missing file or column raises `FatalInputError` (exit code 2 in the CLI)
 and the previous `out/` is untouched. The build writes into a fresh work folder beside `out/`
 and replaces `out/` only when everything succeeded, so a failed build never leaves a
-half-written barometer behind.
+half-written barometer behind. A build holds the project's lock from start to end and begins
+by repairing what a killed one left (`workspace`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import pyarrow as pa
 from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
-from healthradar.config import Config, load_config
+from healthradar.config import CONFIG_FILE, Config, load_config
+from healthradar.config_checks import unknown_input_kind
 from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
 from healthradar.engine import Warehouse, open_warehouse
 from healthradar.enrich.establishments import Scope, enrich, register_scope_counts
@@ -35,17 +37,19 @@ from healthradar.ingest.register import RegisterFile, inspect_register
 from healthradar.ingest.review_file import read_previous_resolution, read_review_decisions
 from healthradar.ingest.stage import IngestPlan, ingest
 from healthradar.ingest.tabular import RawTable, read_tabular
+from healthradar.ingest.template_rows import example_lines, example_text
 from healthradar.publish import Bundle, publish_bundle
+from healthradar.quality.build_warnings import BuildWarning, build_warnings
 from healthradar.quality.report import QualityReport, build_report, load_reasons
 from healthradar.reference import region_departements, region_name
 from healthradar.resolve.stage import resolve as resolve_partners
 from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
 from healthradar.validate.partners import validate_partners
+from healthradar.workspace import WORK_DIR, BuildLock, Housekeeping, swap_into_place, tidy
 
 OUT_DIR = "out"
 REVIEW_DECISIONS = "inputs/review_decisions.csv"
-WORK_DIR = ".healthradar"
 
 StageHook = Callable[[str], None]
 
@@ -98,6 +102,8 @@ class BuildResult:
     counts: dict[str, Any] = field(default_factory=dict)
     evaluation: Evaluation = field(default_factory=Evaluation)
     reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    housekeeping: Housekeeping = field(default_factory=Housekeeping)
+    warnings: list[BuildWarning] = field(default_factory=list)
 
     @property
     def results(self) -> list[Any]:
@@ -132,15 +138,7 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
 
     unknown = sorted(set(inputs.tables) - set(contracts))
     if unknown:
-        raise FatalInputError(
-            "config_invalid",
-            file=str(project_dir / "healthradar.toml"),
-            column=f"inputs.{unknown[0]}",
-            message_args={
-                "detail": f"inputs.{unknown[0]}: no chapter reads an input of that kind "
-                f"(known: {', '.join(sorted(contracts))})"
-            },
-        )
+        raise unknown_input_kind(unknown[0], sorted(contracts), project_dir / "healthradar.toml")
     register = {
         role: inspect_register(role, resolve(path), _label(project_dir, resolve(path)))
         for role, path in (
@@ -157,9 +155,24 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
         tables["headcounts"] = [read("headcounts", "headcounts", h.path, h.sheet, h.header_row)]
     for kind, t in inputs.tables.items():
         tables[kind] = [read(kind, kind, t.path, t.sheet, t.header_row)]
+    for kind, files in tables.items():
+        for table in files:
+            refuse_example_rows(table, contracts[kind])
     review = project_dir / REVIEW_DECISIONS
     decisions = read_review_decisions(review, _label(project_dir, review))
     return Plan(project_dir, config, raw, registry, register, tables, contracts, decisions)
+
+
+def refuse_example_rows(table: RawTable, contract: Contract) -> None:
+    """Fatal when the example row of `init`'s template is still in the file."""
+    lines = example_lines(table, contract)
+    if lines:
+        shown = ", ".join(str(n) for n in lines[:10]) + (" …" if len(lines) > 10 else "")
+        raise FatalInputError(
+            "template_rows",
+            file=table.file,
+            message_args={"lines": shown, "value": example_text(contract)},
+        )
 
 
 class _Stages:
@@ -211,6 +224,25 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
         }
         evaluation = plan.registry.evaluate(QueryContext(wh, settings), plan.available_inputs)
     return counts, evaluation
+
+
+def warnings_of(plan: Plan, quality: QualityReport, counts: dict[str, Any]) -> list[BuildWarning]:
+    """The build-level warnings, from the quality report and the stages' counts."""
+    project = plan.config.project
+    scope = {
+        "region": project.region,
+        "region_name": "France" if project.region == "FR" else region_name(project.region),
+        "vintage": project.vintage,
+        "core_naf": list(plan.config.perimeter.core_naf),
+    }
+    return build_warnings(
+        quality.reconciliation,
+        quality.issues["en"],
+        counts.get("register", {}),
+        int(counts.get("perimeter", 0) or 0),
+        scope,
+        plan.config.quality.max_rejected_share,
+    )
 
 
 def make_bundle(
@@ -265,13 +297,32 @@ def build(
     lang: str | None = None,
     registry: Registry | None = None,
     backend: str | None = None,
+    wait_seconds: float = 0.0,
 ) -> BuildResult:
-    """Build the barometer of `project_dir` into `project_dir/out`, atomically."""
+    """Build the barometer of `project_dir` into `project_dir/out`, atomically, holding the
+    project's build lock (refused, or waited for up to `wait_seconds`, while another runs)."""
     project_dir = project_dir.resolve()
+    if not (project_dir / CONFIG_FILE).is_file():
+        load_config(project_dir)  # the "no configuration" message, before creating anything
+    work_root = project_dir / WORK_DIR
+    with BuildLock(work_root, wait_seconds) as lock:
+        housekeeping = tidy(project_dir / OUT_DIR, work_root)
+        housekeeping.stale_pid = lock.stale_pid
+        result = _build_locked(project_dir, work_root, hook, lang, registry, backend)
+    result.housekeeping = housekeeping
+    return result
+
+
+def _build_locked(
+    project_dir: Path,
+    work_root: Path,
+    hook: StageHook | None,
+    lang: str | None,
+    registry: Registry | None,
+    backend: str | None,
+) -> BuildResult:
     plan = preflight(project_dir, registry)
     stages = _Stages(hook)
-    work_root = project_dir / WORK_DIR
-    work_root.mkdir(exist_ok=True)
     work = work_root / f"build-{os.getpid()}-{time.time_ns()}"
     work.mkdir()
     engine = plan.config.engine
@@ -291,36 +342,28 @@ def build(
             with stages.stage("quality"):
                 load_reasons(wh)
                 quality = build_report(wh)
+                warnings = warnings_of(plan, quality, counts)
             with stages.stage("publish"):
                 bundle = make_bundle(
                     plan, evaluation, quality, counts, stages.timings, wh.sql_log, wh.backend,
                     lang,
                 )  # fmt: skip
+                bundle.warnings = warnings
                 publish_bundle(bundle, work)
             reconciliation = quality.reconciliation.to_pylist()
         finally:
             wh.close()
             shutil.rmtree(spark_dir, ignore_errors=True)
-        _swap_into_place(work, project_dir / OUT_DIR)
+        swap_into_place(work, project_dir / OUT_DIR)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BuildResult(
-        project_dir / OUT_DIR, plan, stages.timings, counts, evaluation, reconciliation
+        project_dir / OUT_DIR,
+        plan,
+        stages.timings,
+        counts,
+        evaluation,
+        reconciliation,
+        warnings=warnings,
     )
-
-
-def _swap_into_place(work: Path, out: Path) -> None:
-    old = out.with_name(out.name + ".previous")
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        out.rename(old)
-    try:
-        work.rename(out)
-    except OSError:
-        if old.exists() and not out.exists():
-            old.rename(out)  # put the previous barometer back
-        raise
-    if old.exists():
-        shutil.rmtree(old)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from healthradar.config import CONFIG_FILE, DEFAULT_CORE_NAF
+from healthradar.config_checks import unknown_region
 from healthradar.contracts import HEADCOUNTS, PARTNERS
 from healthradar.indicators import Registry, default_registry
 from healthradar.inputs_doc import template_csv
+from healthradar.reference import regions
 
 CONFIG_TEMPLATE = """\
 # healthradar — configuration du baromètre / barometer configuration
@@ -51,6 +53,10 @@ size_class_bounds = [250, 2000]
 # naf = {{ "26.60Z" = "Medtech" }}
 # labels = {{ "silver économie" = "Santé numérique" }}
 
+[quality]
+# Avertir quand plus de cette part des lignes d'un fichier est rejetée (0.2 = 20 %).
+# max_rejected_share = 0.2
+
 [engine]
 # backend = "duckdb"       # "duckdb" (défaut, embarqué) ou "spark" (voir docs/scale.md)
 # memory_limit = "4GB"     # DuckDB : mémoire au-delà de laquelle il écrit sur disque
@@ -82,6 +88,9 @@ def scaffold(
 ) -> list[Path]:
     """The config names every input a chapter of `registry` can read (commented out) and
     `inputs/` holds one template per input, all generated from the contracts."""
+    region = region.strip().upper()
+    if region != "FR" and region not in regions():
+        raise unknown_region(region, "--region")
     registry = registry or default_registry()
     chapter_of = {c.input_kind: ch for ch in registry.chapters() for c in ch.contracts}
     contracts = registry.contracts()

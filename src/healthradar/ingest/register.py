@@ -36,6 +36,7 @@ from healthradar.contracts import (
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text
 from healthradar.errors import FatalInputError
+from healthradar.ingest.filetype import check_register_file
 
 # Width of code columns that must keep their leading zeros if a parquet edition typed them.
 _CODE_WIDTHS = {
@@ -92,6 +93,7 @@ def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
             file=file_label,
             message_args={"detail": "unzip the INSEE archive first (CSV or parquet inside)"},
         )
+    check_register_file(path, file_label)
     required, optional = (
         (REGISTER_ESTABLISHMENT_REQUIRED, REGISTER_ESTABLISHMENT_OPTIONAL)
         if role == "establishments"

@@ -24,6 +24,7 @@ import pyarrow as pa
 from healthradar.contracts import Contract, normalise_header
 from healthradar.engine import Warehouse
 from healthradar.errors import FatalInputError
+from healthradar.ingest.filetype import check_table_file
 from healthradar.ingest.fingerprints import bytes_sha256
 from healthradar.ingest.sniff import sniff_csv
 from healthradar.quality.records import record_issue_rows
@@ -102,6 +103,7 @@ def read_tabular(
     """Read a CSV or XLSX file and check its header against the contract (fatal if incomplete)."""
     if not path.is_file():
         raise FatalInputError("input_missing", file=file_label)
+    check_table_file(path, file_label)
     raw = path.read_bytes()
     sha256 = bytes_sha256(raw)
     suffix = path.suffix.lower()

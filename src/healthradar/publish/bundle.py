@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from healthradar.indicators.definition import Chapter
 from healthradar.indicators.registry import IndicatorResult, SkippedIndicator
+from healthradar.quality.build_warnings import BuildWarning
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Bundle:
     changes: pa.Table | None = None  # partner rows new, gone or relinked since the last build
     engine: str = "duckdb"  # the backend that computed every figure
     quality_sql: dict[str, str] = field(default_factory=dict)  # query of each quality table
+    warnings: list[BuildWarning] = field(default_factory=list)  # build-level, shown first
 
     def result(self, indicator_id: str) -> IndicatorResult:
         for r in self.results:

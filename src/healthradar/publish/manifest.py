@@ -102,6 +102,7 @@ def write_manifest(bundle: Bundle, out: Path) -> dict[str, Any]:
         "inputs": [{k: f.get(k) for k in INPUT_FACTS} for f in bundle.input_files.to_pylist()],
         "register": bundle.register_counts,
         "partner_companies": bundle.partner_summary,
+        "warnings": [w.as_dict() for w in bundle.warnings],
         "timings_seconds": bundle.timings,
         "engine": bundle.engine,
         "quality_queries": bundle.quality_sql,

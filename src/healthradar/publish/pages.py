@@ -14,6 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from healthradar.i18n import fmt_number, fmt_share, t
@@ -152,10 +154,43 @@ def _changes(bundle: Bundle, lang: str) -> str:
     return t(lang, "changes_line", **{k: fmt_number(counts[k], lang) for k in kinds})
 
 
+# Rows shown per file and reason on the quality page; every row is in quality.csv. A list with
+# 200,000 rejected rows would otherwise write a page of tens of megabytes no browser opens well.
+ISSUES_PER_REASON = 20
+
+
+def _issues_by_file(issues: pa.Table, lang: str) -> list[dict[str, Any]]:
+    """Per file, per reason (first seen first): the count and the first rows, fetched from
+    Arrow slices so a huge issue list is never turned into Python rows whole."""
+    files: dict[str, dict[str, Any]] = {}
+    if issues.num_rows == 0:
+        return []
+    keys = pc.binary_join_element_wise(
+        pc.fill_null(issues["file"], ""), pc.fill_null(issues["reason"], ""), "\x1f"
+    )
+    groups = pa.table({"key": keys, "i": pa.array(range(issues.num_rows), pa.int64())})
+    stats = groups.group_by("key", use_threads=False).aggregate([("i", "count"), ("i", "min")])
+    order = pc.sort_indices(stats, [("i_min", "ascending")])
+    for rec in stats.take(order).to_pylist():
+        file, reason = rec["key"].split("\x1f", 1)
+        mask = pc.equal(keys, rec["key"])
+        first = issues.filter(mask).slice(0, ISSUES_PER_REASON).to_pylist()
+        entry = files.setdefault(file, {"file": file, "total": 0, "reasons": []})
+        total = int(rec["i_count"])
+        entry["total"] += total
+        entry["reasons"].append(
+            {
+                "reason": reason,
+                "count": total,
+                "rows": first,
+                "shown": t(lang, "issues_shown", shown=fmt_number(len(first), lang),
+                           total=fmt_number(total, lang)),
+            }
+        )  # fmt: skip
+    return sorted(files.values(), key=lambda f: f["file"])
+
+
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
-    by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in bundle.quality[lang].to_pylist():
-        by_file[row["file"]].append(row)
     files = []
     for f in bundle.input_files.to_pylist():
         f["delimiter_label"] = {"\t": "tab", None: ""}.get(f["delimiter"], f["delimiter"])
@@ -180,7 +215,8 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
             ],
             input_files=files,
             by_reason=bundle.quality_by_reason.to_pylist(),
-            issues_by_file=sorted(by_file.items()),
+            issues_by_file=_issues_by_file(bundle.quality[lang], lang),
+            warnings=[w.message(lang) for w in bundle.warnings],
             decisions=_decisions(bundle),
             changes=_changes(bundle, lang),
             decision_names=[(d, t(lang, f"decision_{d}")) for d in DECISIONS],
@@ -212,6 +248,7 @@ def render_index(bundle: Bundle, lang: str, out: Path) -> None:
             **_common(bundle, lang, bundle.region_name),
             chapters=chapters,
             quality_line=quality_line,
+            warnings=[w.message(lang) for w in bundle.warnings],
         )
     )
     (out / "index.html").write_text(html, encoding="utf-8")

@@ -13,8 +13,10 @@ JSON links and the listing's relative hrefs work both through the API and as pla
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import socket
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
+
+from healthradar.errors import FatalInputError
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 # Only what publish writes for readers; never the warehouse (row-level register data).
@@ -108,7 +112,43 @@ def create_app(out_dir: Path) -> FastAPI:
     return app
 
 
-def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, opened before anything says "serving": a busy port is one clear
+    message suggesting `--port`, not a line claiming success followed by uvicorn's Errno 98."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, _, _, _, address = infos[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise FatalInputError(
+            "port_unavailable",
+            message_args={"host": host, "port": str(port), "detail": exc.strerror or str(exc)},
+        ) from exc
+    try:
+        # as uvicorn does: a port left in TIME_WAIT by a stopped server can be reused at once
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise FatalInputError(
+                "port_busy",
+                message_args={"host": host, "port": str(port), "other": str(port + 1)},
+            ) from exc
+        raise FatalInputError(
+            "port_unavailable",
+            message_args={"host": host, "port": str(port), "detail": exc.strerror or str(exc)},
+        ) from exc
+    return sock
+
+
+def serve(
+    out_dir: Path, host: str = "127.0.0.1", port: int = 8765, sock: socket.socket | None = None
+) -> None:
+    """Serve until interrupted, on `sock` when given (see `listen`)."""
     import uvicorn
 
-    uvicorn.run(create_app(out_dir), host=host, port=port, log_level="warning")
+    sock = sock or listen(host, port)
+    config = uvicorn.Config(create_app(out_dir), host=host, port=port, log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -37,7 +37,10 @@ def test_swallowed_records_are_rejected_each_on_its_own_line(tmp_path: Path) -> 
     # whose name is 'Beta;111\n...'. Quoting cannot be switched off (line 2 quotes a name with
     # a ';' in it), so lines 4 and 5, each a full record of 3 cells, are rejected on their own
     # line; 4 records counted (lines 2-5) = 2 kept + 2 rejected.
-    text = 'Nom;SIREN;Ville\n"Alpha; Beta SA";552120222;Lyon\n"Beta;111;Lyon\nGamma;222;Lyon\nDelta;333";Lyon\n'
+    text = (
+        'Nom;SIREN;Ville\n"Alpha; Beta SA";552120222;Lyon\n'
+        '"Beta;111;Lyon\nGamma;222;Lyon\nDelta;333";Lyon\n'
+    )
     table = read(tmp_path, text)
     assert table.lines == [2, 3]
     assert table.rejected_lines == [4, 5]

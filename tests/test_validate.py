@@ -61,6 +61,9 @@ def partners_wh() -> Warehouse:
 
 
 def _load_partners(wh: Warehouse) -> Warehouse:
+    from healthradar.reference import postcodes_table
+
+    wh.load_arrow("ref_postcodes", postcodes_table())  # the postcode repair joins it
     a, b = "lists/a.csv", "lists/b.csv"
 
     def row(file: str, line: int, **cells: str | None) -> dict[str, Any]:
@@ -143,6 +146,9 @@ def test_partner_issues_and_outcomes(partners_wh: Warehouse) -> None:
         (v, a, 10, "employees", "n.c.", "number_ignored", None),
         (v, a, 11, "siren", "1234", "siren_malformed", None),
         (v, a, 12, "siren", "1234567400019", "siret_as_siren", "012345674"),
+        # issue 9: each restored zero is recorded (the checksums are worked out at the top)
+        (v, a, 6, "siren", "12345674", "identifier_padded", "012345674"),
+        (v, a, 12, "siren", "1234567400019", "identifier_padded", "01234567400019"),
         (v, b, 2, "siren", None, "siren_missing", None),
     }
     assert _outcomes(wh, "partners") == {
@@ -330,10 +336,10 @@ def test_same_rows_issues_and_outcomes_on_spark(tmp_path: Path) -> None:
 # its first 9 digits 552120222 are a valid SIREN, which is kept with a warning.
 # 01000 is Bourg-en-Bresse's postcode in the COG; 09999 is no French postcode.
 def test_identifiers_and_postcodes_repaired_only_when_certain() -> None:
-    from healthradar.reference import load_reference_tables
+    from healthradar.reference import postcodes_table
 
     wh = memory_warehouse()
-    load_reference_tables(wh)
+    wh.load_arrow("ref_postcodes", postcodes_table())
     a = "lists/a.csv"
 
     def row(line: int, **cells: str | None) -> dict[str, Any]:

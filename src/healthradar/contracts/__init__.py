@@ -119,9 +119,8 @@ class Contract:
         known = {c.name for c in self.columns}
         unknown = sorted(set(extra) - known)
         if unknown:
-            raise ValueError(
-                f"unknown column {unknown[0]!r} (columns: {', '.join(c.name for c in self.columns)})"
-            )
+            names = ", ".join(c.name for c in self.columns)
+            raise ValueError(f"unknown column {unknown[0]!r} (columns: {names})")
         columns = tuple(
             replace(col, aliases=(*col.aliases, *extra.get(col.name, ()))) for col in self.columns
         )

@@ -5,13 +5,14 @@ Partner lists come from Excel on Windows (cp1252, `;`, decimal comma), from web 
 report can state exactly what was assumed:
 
 * encoding: a BOM wins; otherwise UTF-8 if the bytes decode strictly (certain: 8-bit text
-  almost never forms valid UTF-8 sequences); otherwise charset-normalizer chooses among the
-  8-bit encodings of Western Europe (cp1252, Mac Roman, latin-1, latin-9, cp850) by how messy
-  each decoding reads. Decodings that read equally well are told apart by the letters of French
-  (é, è, à, ç...) each produces, and the guess is then *uncertain* (confidence 0.5): the quality
-  report says which encoding was used. A decoding producing C1 control characters loses to one
-  that does not. No usable decoding at all: cp1252 if it decodes, else
-  latin-1 (which decodes anything), confidence 0.
+  almost never forms valid UTF-8 sequences); otherwise one of the 8-bit encodings of Western
+  Europe (cp1252, Mac Roman, latin-1, latin-9, cp850): a decoding producing C1 control
+  characters loses to one that does not, then the one whose non-ASCII characters are most
+  often letters of French (é, è, à, ç, œ...) wins, then the one charset-normalizer finds least
+  messy. The guess is *uncertain* (confidence at most 0.5, and the quality report names the
+  encoding used) when another decoding reads as French, when fewer than 3 non-ASCII
+  characters give evidence, or when most of them are not French letters; otherwise its
+  confidence is 1 minus charset-normalizer's mess ratio.
 * delimiter: among `;`, `,`, tab and `|`, the one that splits the sampled lines into the most
   consistent number of fields (ties: more fields, then the order above).
 * decimal mark: `,` when numbers written with a comma outnumber those written with a point.
@@ -25,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import charset_normalizer
+from charset_normalizer.md import mess_ratio
 
 DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE_LINES = 200
@@ -37,10 +38,12 @@ _POINT_DECIMAL = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f,]\d{3})*\.\d+$|^-?\d+\
 # The 8-bit encodings a French partner's file can be in (Windows, Mac, Unix, old DOS exports).
 EIGHT_BIT = ("cp1252", "mac_roman", "latin_1", "iso8859_15", "cp850")
 CERTAIN = 0.8  # below: the quality report warns that the encoding was guessed
-_FRENCH = set("éèêëàâäçîïôöùûüÿœæÉÈÊËÀÂÄÇÎÏÔÖÙÛÜŸŒÆ«»°€")
-_RIVAL_CHAOS = 0.1  # decodings whose mess ratios differ by less than this read equally well
+_FRENCH = set("éèêëàâäçîïôöùûüÿœæÉÈÊËÀÂÄÇÎÏÔÖÙÛÜŸŒÆ«»°€’–—…\u00a0")
+_ENOUGH_EVIDENCE = 3  # fewer non-ASCII characters than this: any guess is a guess
+_SAMPLE_CHARS = 100_000
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_LINE = re.compile(r"[^\n]*[^\x00-\x7f][^\n]*")
 _C1 = re.compile("[\x80-\x9f]")
-_DETECT_BYTES = 2_000_000  # charset-normalizer reads samples of at most this much
 
 
 @dataclass(frozen=True)
@@ -69,35 +72,55 @@ def detect_encoding(raw: bytes) -> EncodingGuess:
         pass
     else:
         return EncodingGuess("utf-8", 1.0)
-    matches = charset_normalizer.from_bytes(
-        raw[:_DETECT_BYTES], cp_isolation=list(EIGHT_BIT), explain=False
-    )
     found = []
-    for match in matches:
+    for encoding in EIGHT_BIT:
         try:
-            text = raw.decode(match.encoding)
-        except (UnicodeDecodeError, LookupError):
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        found.append((match.encoding, match.chaos, text))
-    if not found:
-        for encoding in ("cp1252", "latin-1"):
-            try:
-                raw.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return EncodingGuess(encoding, 0.0)
+        found.append((encoding, _evidence(text)))
+    if not found:  # cannot happen (latin-1 decodes anything), kept for the type checker
+        return EncodingGuess("latin-1", 0.0)
     # a decoding that yields C1 control characters (latin-1 reading of 0x80-0x9F) is wrong
     # whenever another one does not
-    clean = [f for f in found if not _C1.search(f[2])]
+    clean = [f for f in found if not f[1].c1]
     found = clean or found
-    least = min(chaos for _, chaos, _ in found)
-    close = [(enc, text) for enc, chaos, text in found if chaos - least < _RIVAL_CHAOS]
-    # the most French letters, then the detector's own order (stable sort)
-    close.sort(key=lambda pair: -sum(1 for ch in pair[1] if ch in _FRENCH))
-    best_encoding, best_text = close[0]
-    rivals = [enc for enc, text in close[1:] if text != best_text]
-    confidence = 0.5 if rivals else max(0.0, 1.0 - least)
-    return EncodingGuess(best_encoding, round(confidence, 3))
+    # most French letters among the non-ASCII characters, then the least mess
+    found.sort(key=lambda f: (-f[1].french_share, f[1].chaos))
+    best_encoding, best = found[0]
+    rivals = [
+        e
+        for e, ev in found[1:]
+        if ev.sample != best.sample and ev.french_share >= best.french_share
+    ]
+    if rivals or best.non_ascii < _ENOUGH_EVIDENCE or best.french_share < 0.5:
+        confidence = min(0.5, 1.0 - best.chaos)
+    else:
+        confidence = 1.0 - best.chaos
+    return EncodingGuess(best_encoding, round(max(confidence, 0.0), 3))
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    sample: str  # the lines holding non-ASCII characters (up to _SAMPLE_CHARS)
+    non_ascii: int
+    french_share: float  # share of the non-ASCII characters that French text uses
+    chaos: float  # charset-normalizer's mess ratio of the sample (0 = reads cleanly)
+    c1: bool
+
+
+def _evidence(text: str) -> _Evidence:
+    lines = [line for line in _NON_ASCII_LINE.findall(text[: _SAMPLE_CHARS * 20])]
+    sample = "\n".join(lines)[:_SAMPLE_CHARS]
+    chars = _NON_ASCII.findall(sample)
+    french = sum(1 for ch in chars if ch in _FRENCH)
+    return _Evidence(
+        sample=sample,
+        non_ascii=len(chars),
+        french_share=french / len(chars) if chars else 0.0,
+        chaos=mess_ratio(sample, 1.0) if sample else 0.0,
+        c1=bool(_C1.search(text)),
+    )
 
 
 def sniff_encoding(raw: bytes) -> str:

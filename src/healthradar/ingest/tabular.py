@@ -259,7 +259,7 @@ def _read_excel(
 ) -> tuple[_Read, str]:
     reader = fastexcel.read_excel(str(path))
     target: str | int = sheet if sheet is not None else 0
-    name = sheet
+    name = sheet or ""
     if sheet is None:
         target, name = _pick_sheet(contract, reader)
     read = _assemble(contract, iter(_sheet_records(reader, target, None)), header_row)

@@ -52,9 +52,9 @@ def naive_cells(line: str, delimiter: str) -> list[str]:
 
 
 def _fits(line: str, delimiter: str, width: int) -> bool:
-    """The line, read with quoting off, has `width` cells (extra empty cells tolerated)."""
-    cells = naive_cells(line, delimiter)
-    return len(cells) == width or (len(cells) > width and not any(c.strip() for c in cells[width:]))
+    """The line, read with quoting off, has exactly `width` cells: one more, even empty, means
+    a quoted delimiter that quoting off would split."""
+    return len(naive_cells(line, delimiter)) == width
 
 
 def swallowed(lines: list[str], delimiter: str, width: int, parsed_cells: int) -> list[int]:

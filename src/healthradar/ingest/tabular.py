@@ -16,6 +16,7 @@ anything is written.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -187,7 +188,7 @@ def _assemble(
     issues += header_map.issues
     columns = _Columns(header_map.mapping, len(headers))
     read = _Read(headers, header_map.mapping, header_map.ignored, line, columns, issues)
-    for start, end, cells in [*head[at + 1 :], *records]:
+    for start, end, cells in itertools.chain(head[at + 1 :], records):
         if end > start and lines_of is not None:
             span = lines_of.get()[start - 1 : end]
             found = swallowed(span, lines_of.delimiter, len(headers), len(cells))

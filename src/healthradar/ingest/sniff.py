@@ -171,9 +171,7 @@ def sniff_csv(raw: bytes) -> tuple[CsvDialect, str]:
     delimiter = sniff_delimiter(text)
     cells = [
         cell
-        for row in csv.reader(
-            io.StringIO("\n".join(_head_lines(text))), delimiter=delimiter
-        )
+        for row in csv.reader(io.StringIO("\n".join(_head_lines(text))), delimiter=delimiter)
         for cell in row
     ]
     return CsvDialect(encoding, delimiter, sniff_decimal(cells), guess.confidence), text

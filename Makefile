@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= demo-barometer
 PORT ?= 8765
 
-.PHONY: install demo test test-spark lint bench clean
+.PHONY: install demo test test-spark lint bench fuzz clean
 
 $(BIN)/healthradar: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ lint: install
 bench: install
 	$(BIN)/python bench/bench_emploi.py
 	$(BIN)/python bench/bench_resolve.py
+	$(BIN)/python bench/bench_inputs.py
+
+# The readers' fuzz target with its long profile (thousands of examples; minutes).
+fuzz: install
+	HEALTHRADAR_FUZZ=long $(BIN)/python -m pytest tests/test_fuzz_readers.py -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -85,12 +85,15 @@ def test_la_poste_siret() -> None:
 
 
 def _reference_repair(value: str, width: int) -> str:
+    """Zeros restored only when stdnum then accepts the number (7-8 digits: SIREN where a SIREN
+    is expected; 12-13 digits: SIRET)."""
     value = re.sub(r"[.,]0+$", "", value)
     digits = re.sub(r"[ \t\u00a0\u202f.\-/]", "", value)
-    if re.fullmatch("[0-9]+", digits) and (
-        len(digits) == width - 1 or (width == 9 and len(digits) == 13)
-    ):
-        return "0" + digits
+    if re.fullmatch("[0-9]+", digits):
+        if width == 9 and len(digits) in (7, 8) and stdnum_siren.is_valid(digits.zfill(9)):
+            return digits.zfill(9)
+        if len(digits) in (12, 13) and stdnum_siret.is_valid(digits.zfill(14)):
+            return digits.zfill(14)
     return digits
 
 
@@ -118,6 +121,12 @@ def test_identifier_repair(wh: Warehouse, values: list[str]) -> None:
         ("12345674", "012345674", "12345674"),  # SIREN 012345674 lost its zero
         ("1234567400019", "01234567400019", "01234567400019"),  # SIRET lost its zero
         ("552-120-222,00", "552120222", "552120222"),
+        # 001234566: Luhn 0+0+1+4+3+8+5+(12->3)+6 = 30, valid; two zeros lost
+        ("1234566", "001234566", "1234566"),
+        ("1234567", "1234567", "1234567"),  # Luhn 31: not a SIREN, left for the checks
+        ("12345675", "12345675", "12345675"),  # 012345675: Luhn 31, not padded
+        # 00123456600014: the SIRET of 001234566 (NIC 00014, Luhn 30), two zeros lost
+        ("123456600014", "00123456600014", "00123456600014"),
     ],
 )
 def test_spreadsheet_repairs(wh: Warehouse, raw: str, nine: str, fourteen: str) -> None:

@@ -28,12 +28,62 @@ def append_partner_rows(root: Path, text: str) -> None:
         h.write(text)
 
 
-def test_unclosed_quote_is_flagged_with_the_lines_it_swallowed(tiny_project: Path) -> None:
+def reconciliation_of(result, file: str) -> dict[str, object]:
+    return next(r for r in result.reconciliation if r["file"] == file)
+
+
+def test_unclosed_quote_file_is_reread_without_quoting(tiny_project: Path) -> None:
+    # Line 12 opens a quote never closed: the parser would swallow lines 13-14 into its name.
+    # Every line has the header's 6 cells with quoting off, so the file is re-read that way:
+    # 10 rows written by tiny.py + 3 = 13 rows read, each with an outcome; one warning.
     append_partner_rows(tiny_project, '"Broken;;;;;\r\nNext Co;;;;;\r\nThird Co;;;;;\r\n')
-    build(tiny_project)
-    flagged = [q for q in quality(tiny_project) if q["reason"] == "record_multiline"]
+    result = build(tiny_project)
+    flagged = [q for q in quality(tiny_project) if q["reason"] == "quoting_ignored"]
     assert [(q["line"], q["column"]) for q in flagged] == [("12", "*")]
-    assert "12–14" in flagged[0]["message"]
+    row = reconciliation_of(result, "inputs/partners/cluster.csv")
+    assert row["rows_read"] == 13 and row["balanced"]
+
+
+def test_swallowed_records_are_rejected_and_counted(tiny_project: Path) -> None:
+    # Line 12 quotes a name holding ';' (so quoting must stay on), line 13 opens a quote that
+    # closes on line 15: lines 14 and 15 are whole records swallowed into line 13's name. They
+    # are rejected on their own lines: 10 + 4 = 14 rows read = integrated + merged + rejected,
+    # of which the 2 rejected by tiny.py (lines 6 and 9) + the 2 swallowed.
+    append_partner_rows(
+        tiny_project,
+        '"Alpha; Beta";;;;;\r\n"Broken;;;;;\r\nNext Co;;;;;\r\nThird Co";;;;;\r\n',
+    )
+    result = build(tiny_project)
+    swallowed = [q for q in quality(tiny_project) if q["reason"] == "record_swallowed"]
+    assert [q["line"] for q in swallowed] == ["14", "15"]
+    row = reconciliation_of(result, "inputs/partners/cluster.csv")
+    assert (row["rows_read"], row["rejected"], row["balanced"]) == (14, 4, True)
+
+
+def test_aliases_declared_in_the_config_map_a_header(tiny_project: Path) -> None:
+    partners = tiny_project / "inputs" / "partners" / "cluster.csv"
+    text = partners.read_text(encoding="cp1252").replace("N° SIREN", "Numéro SIREN de la société")
+    partners.write_text(text, encoding="cp1252")
+    cfg = tiny_project / "healthradar.toml"
+    cfg.write_text(
+        cfg.read_text() + '\n[aliases.partners]\nsiren = ["Numéro SIREN de la société"]\n'
+    )
+    build(tiny_project)
+    con = duckdb.connect(str(tiny_project / "out" / "warehouse.duckdb"), read_only=True)
+    try:
+        (sirens,) = con.execute("SELECT count(siren) FROM partner_rows").fetchone()
+    finally:
+        con.close()
+    # tiny.py's list: lines 2, 3, 4, 5, 10 hold a valid SIREN and line 11 a SIRET: 6 usable
+    assert sirens == 6
+
+
+def test_alias_for_an_unknown_column_is_a_config_error(tiny_project: Path) -> None:
+    cfg = tiny_project / "healthradar.toml"
+    cfg.write_text(cfg.read_text() + '\n[aliases.partners]\nsirne = ["Code"]\n')
+    result = runner.invoke(app, ["build", str(tiny_project), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "aliases.partners.sirne" in " ".join(result.output.split())
 
 
 def test_extra_cells_are_reported(tiny_project: Path) -> None:

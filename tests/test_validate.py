@@ -61,6 +61,9 @@ def partners_wh() -> Warehouse:
 
 
 def _load_partners(wh: Warehouse) -> Warehouse:
+    from healthradar.reference import postcodes_table
+
+    wh.load_arrow("ref_postcodes", postcodes_table())  # the postcode repair joins it
     a, b = "lists/a.csv", "lists/b.csv"
 
     def row(file: str, line: int, **cells: str | None) -> dict[str, Any]:
@@ -143,6 +146,9 @@ def test_partner_issues_and_outcomes(partners_wh: Warehouse) -> None:
         (v, a, 10, "employees", "n.c.", "number_ignored", None),
         (v, a, 11, "siren", "1234", "siren_malformed", None),
         (v, a, 12, "siren", "1234567400019", "siret_as_siren", "012345674"),
+        # issue 9: each restored zero is recorded (the checksums are worked out at the top)
+        (v, a, 6, "siren", "12345674", "identifier_padded", "012345674"),
+        (v, a, 12, "siren", "1234567400019", "identifier_padded", "01234567400019"),
         (v, b, 2, "siren", None, "siren_missing", None),
     }
     assert _outcomes(wh, "partners") == {
@@ -317,3 +323,83 @@ def test_same_rows_issues_and_outcomes_on_spark(tmp_path: Path) -> None:
         spark.close()
     for name, duckdb_rows in results[0].items():
         assert duckdb_rows == results[1][name], name
+
+
+# -- repairs of what spreadsheets do to identifiers and postcodes (issue 9) -----------------------
+# 001234566: Luhn over 0 0 1 2 3 4 5 6 6, doubling positions 2, 4, 6, 8 from the left:
+# 0 + 0 + 1 + 4 + 3 + 8 + 5 + (12 -> 3) + 6 = 30: valid; its 7 digits '1234566' lost two zeros.
+# 1234567: Luhn over 0 0 1 2 3 4 5 6 7 (zeros add nothing) = 31: invalid, so never padded.
+# 00123456600014: SIRET of 001234566 (NIC 00014); 14-digit Luhn: doubled (from the left, odd
+# positions 1, 3, ..., 13) 0,1,3,5,6,0,1 -> 0+2+6+(10->1)+(12->3)+0+2 = 14; plain 0,2,4,6,0,0,4
+# = 16: 30, valid. Written '123456600014', it lost two zeros.
+# 55212022200014: SIRET 55212022200013 with its last digit changed (14-digit Luhn 31: invalid);
+# its first 9 digits 552120222 are a valid SIREN, which is kept with a warning.
+# 01000 is Bourg-en-Bresse's postcode in the COG; 09999 is no French postcode.
+def test_identifiers_and_postcodes_repaired_only_when_certain() -> None:
+    from healthradar.reference import postcodes_table
+
+    wh = memory_warehouse()
+    wh.load_arrow("ref_postcodes", postcodes_table())
+    a = "lists/a.csv"
+
+    def row(line: int, **cells: str | None) -> dict[str, Any]:
+        return {"_input": "cluster", "_file": a, "_line": line, "name": f"Co {line}", **cells}
+
+    wh.load_arrow(
+        "raw_partners",
+        _raw(
+            PARTNERS,
+            [
+                row(2, siren="1234566"),
+                row(3, siren="1234567"),
+                row(4, siren="123456600014"),
+                row(5, siren="55212022200014"),
+                row(6, postcode="1000"),
+                row(7, postcode="9999"),
+                row(8, postcode="69007"),
+            ],
+        ),
+    )
+    wh.load_arrow("input_files", _input_files([("cluster", "partners", a, ",")]))
+    validate_partners(wh)
+    rows = wh.to_rows(wh.table("partner_rows").order_by("line"))
+    assert [(r["line"], r["siren_status"], r["siren"], r["postcode"]) for r in rows] == [
+        (2, "ok", "001234566", None),
+        (3, "siren_malformed", None, None),
+        (4, "siret_as_siren", "001234566", None),
+        (5, "siret_invalid_siren_kept", "552120222", None),
+        (6, "siren_missing", None, "01000"),
+        (7, "siren_missing", None, "9999"),
+        (8, "siren_missing", None, "69007"),
+    ]
+    found = {
+        (i[2], i[3], i[4], i[5], i[6])
+        for i in _issues(wh, "partners")
+        if i[5] not in ("siren_missing",)
+    }
+    assert found == {
+        (2, "siren", "1234566", "identifier_padded", "001234566"),
+        (3, "siren", "1234567", "siren_malformed", None),
+        (4, "siren", "123456600014", "identifier_padded", "00123456600014"),
+        (4, "siren", "123456600014", "siret_as_siren", "001234566"),
+        (5, "siren", "55212022200014", "siret_invalid_siren_kept", "552120222"),
+        (6, "postcode", "1000", "postcode_padded", "01000"),
+    }
+
+
+def test_headcount_siret_padded_when_its_checksum_confirms() -> None:
+    # '123456600014' is SIRET 00123456600014 without its two zeros (see above): integrated;
+    # '1234567400019' is 01234567400019 without one zero (valid, top of file): integrated too.
+    wh = memory_warehouse()
+    rows = [
+        {"_input": "u", "_file": "h.csv", "_line": 2, "siret": "123456600014", "headcount": "4"},
+        {"_input": "u", "_file": "h.csv", "_line": 3, "siret": "123456600015", "headcount": "4"},
+    ]
+    wh.load_arrow("raw_headcounts", _raw(HEADCOUNTS, rows))
+    wh.load_arrow("input_files", _input_files([("u", "headcounts", "h.csv", ",")]))
+    validate_headcounts(wh, 2024)
+    got = wh.to_rows(wh.table("headcount_rows").order_by("line"))
+    assert [(r["line"], r["siret"], r["reject_reason"]) for r in got] == [
+        (2, "00123456600014", None),
+        (3, "123456600015", "siret_invalid"),  # checksum fails: not padded, rejected
+    ]

@@ -185,6 +185,9 @@ class Config(_Strict):
     filieres: FilieresSection = Field(default_factory=FilieresSection)
     engine: EngineSection = Field(default_factory=EngineSection)
     quality: QualitySection = Field(default_factory=QualitySection)
+    # [aliases.<input>] <column> = ["header", ...]: a project's own header names, checked
+    # against the contracts at preflight (healthradar.ingest.aliases)
+    aliases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
     def naf_filieres(self) -> dict[str, str]:
         from healthradar.reference import normalise_naf

@@ -53,8 +53,14 @@ _REASONS = (
     Reason(
         "column_missing",
         "fatal",
-        "Required column '{column}' not found in {path} (columns found: {found})",
-        "Colonne obligatoire « {column} » absente de {path} (colonnes trouvées : {found})",
+        "Required column '{column}' not found in {path} (columns found: {found}). If the "
+        "header is below the first lines, set header_row (and sheet for a workbook) for this "
+        "input in healthradar.toml; if a column holds it under another name, declare that name "
+        "in [aliases.<input>] (docs/inputs.md)",
+        "Colonne obligatoire « {column} » absente de {path} (colonnes trouvées : {found}). Si "
+        "l'en-tête n'est pas sur les premières lignes, indiquez header_row (et sheet pour un "
+        "classeur) pour cette entrée dans healthradar.toml ; si une colonne la contient sous un "
+        "autre nom, déclarez ce nom dans [aliases.<entrée>] (docs/inputs.md)",
     ),
     Reason(
         "config_syntax",
@@ -153,6 +159,13 @@ _REASONS = (
     # rejected: the row is not integrated
     Reason("row_empty", "rejected", "Empty row", "Ligne vide"),
     Reason(
+        "record_swallowed",
+        "rejected",
+        "A quote left open on line {detail} swallowed this record: rejected ('{value}')",
+        "Un guillemet laissé ouvert ligne {detail} a absorbé cet enregistrement : rejeté "
+        "(« {value} »)",
+    ),
+    Reason(
         "name_missing",
         "rejected",
         "No company name and no usable SIREN",
@@ -250,11 +263,58 @@ _REASONS = (
         "Libellé de filière « {value} » absent de la table des filières : compté « {detail} »",
     ),
     Reason(
-        "record_multiline",
+        "quote_unclosed",
         "warning",
-        "This record spans lines {detail}: a quote may be unclosed and have swallowed rows",
-        "Cet enregistrement couvre les lignes {detail} : un guillemet non fermé a pu "
-        "absorber des lignes",
+        "This record (lines {detail}) opens a quote that swallowed whole records: its values "
+        "are unreliable, the records swallowed are rejected on their own lines",
+        "Cet enregistrement (lignes {detail}) ouvre un guillemet qui a absorbé des "
+        "enregistrements entiers : ses valeurs sont douteuses, les enregistrements absorbés sont "
+        "rejetés chacun sur sa ligne",
+    ),
+    Reason(
+        "quoting_ignored",
+        "warning",
+        "An unclosed quote here would have swallowed lines {detail}: the file was read with "
+        "quotes taken as plain text, which gives every line its columns",
+        "Un guillemet non fermé ici aurait absorbé les lignes {detail} : le fichier a été lu en "
+        "traitant les guillemets comme du texte, ce qui rend à chaque ligne ses colonnes",
+    ),
+    Reason(
+        "column_duplicate",
+        "warning",
+        "Column '{value}' appears twice: the first one is used, this one only fills its empty "
+        "cells ({detail})",
+        "La colonne « {value} » apparaît deux fois : la première est utilisée, celle-ci ne "
+        "complète que ses cellules vides ({detail})",
+    ),
+    Reason(
+        "column_unmapped",
+        "warning",
+        "Column '{value}' is ignored but looks like a column the build needs: if it is, add "
+        "to healthradar.toml: {detail}",
+        "La colonne « {value} » est ignorée mais ressemble à une colonne utile : si c'est le "
+        "cas, ajoutez à healthradar.toml : {detail}",
+    ),
+    Reason(
+        "encoding_uncertain",
+        "warning",
+        "Encoding guessed with low confidence: read as {detail}; check the accented letters, "
+        "or save the file as UTF-8",
+        "Encodage deviné avec peu de certitude : lu comme {detail} ; vérifiez les lettres "
+        "accentuées, ou enregistrez le fichier en UTF-8",
+    ),
+    Reason(
+        "control_chars_removed",
+        "warning",
+        "Control characters removed from '{value}'",
+        "Caractères de contrôle retirés de « {value} »",
+    ),
+    Reason(
+        "siret_invalid_siren_kept",
+        "warning",
+        "'{value}' is not a valid SIRET (check digit), but its SIREN {detail} is valid: SIREN kept",
+        "« {value} » n'est pas un SIRET valide (clé), mais son SIREN {detail} est valide : "
+        "SIREN retenu",
     ),
     Reason(
         "row_ragged",
@@ -274,6 +334,42 @@ _REASONS = (
         "info",
         "SIRET '{value}' is not a health establishment of the register slice: headcount unused",
         "SIRET « {value} » hors des établissements santé du répertoire : effectif non utilisé",
+    ),
+    Reason(
+        "header_detected",
+        "info",
+        "Header found on line {detail}: the lines above were skipped (set header_row to choose "
+        "another)",
+        "En-tête trouvé ligne {detail} : les lignes au-dessus sont ignorées (header_row pour en "
+        "choisir une autre)",
+    ),
+    Reason(
+        "sheet_detected",
+        "info",
+        "The first sheet holds no table: data read from sheet '{detail}' (set sheet to choose "
+        "another)",
+        "La première feuille ne contient pas de tableau : données lues dans la feuille "
+        "« {detail} » (sheet pour en choisir une autre)",
+    ),
+    Reason(
+        "column_shared",
+        "info",
+        "Column '{value}' maps to the same column as an earlier one: it only fills its empty "
+        "cells ({detail})",
+        "La colonne « {value} » correspond à la même colonne qu'une précédente : elle ne "
+        "complète que ses cellules vides ({detail})",
+    ),
+    Reason(
+        "identifier_padded",
+        "info",
+        "'{value}' lost its leading zeros in a spreadsheet: read as {detail} (checksum valid)",
+        "« {value} » a perdu ses zéros initiaux dans un tableur : lu {detail} (clé valide)",
+    ),
+    Reason(
+        "postcode_padded",
+        "info",
+        "Postcode '{value}' lost its leading zero: read as {detail} (known to the COG)",
+        "Code postal « {value} » privé de son zéro initial : lu {detail} (connu du COG)",
     ),
     Reason(
         "duplicate_merged",

@@ -46,9 +46,95 @@ when headers are compared). A template file for each input is in `docs/templates
 report checks that rows read = integrated + merged + rejected for every file. A missing file or a
 missing required column stops the build before any work, with exit code 2.
 
-**CSV dialect.** Encoding: BOM, else UTF-8 if valid, else cp1252, else latin-1. Delimiter: the one
-of `;` `,` tab `|` that splits lines most consistently. Numbers: decimal comma or point, spaces or
-non-breaking spaces as thousands separators (`1 234,5`, `1,234.5`, `12,5` are all read).
+**CSV dialect.** Delimiter: the one of `;` `,` tab `|` that splits lines most consistently.
+Numbers: decimal comma or point, spaces or non-breaking spaces as thousands separators
+(`1 234,5`, `1,234.5`, `12,5` are all read).
+
+## Reading hostile files / Lire les fichiers difficiles
+
+**Header detection.** The header is the row, among the first 30, that names the most columns of
+the input's contract (the first such row): title lines, dates and blank lines above it are
+skipped, and an *info* issue `header_detected` says on which line it was found. In a workbook
+whose first sheet holds no table (a cover sheet), the first sheet whose header names every
+required column is read (*info* `sheet_detected`). `header_row` and `sheet` under the input in
+`healthradar.toml` override the search.
+*Détection de l'en-tête : l'en-tête est la ligne, parmi les 30 premières, qui nomme le plus de
+colonnes du contrat ; titres, dates et lignes vides au-dessus sont ignorés (info
+`header_detected`). Dans un classeur dont la première feuille n'a pas de tableau (page de garde),
+la première feuille dont l'en-tête nomme toutes les colonnes obligatoires est lue (info
+`sheet_detected`). `header_row` et `sheet` dans `healthradar.toml` imposent un choix.*
+
+**Duplicate and unknown columns.** When several headers map to one column, the first non-empty
+value of a row wins: exact column names before variants, then the leftmost. So with two "SIREN"
+columns the first one is used and the second only fills its empty cells (*warning*
+`column_duplicate`; *info* `column_shared` for two different names of one column, such as
+"SIREN" and "SIRET"). A header the contract does not know but whose words say SIREN/SIRET, name
+or postcode, for a column no other header fills, is a *warning* `column_unmapped` that gives the
+line to add to `healthradar.toml`.
+*Colonnes en double ou inconnues : la première valeur non vide l'emporte (noms exacts avant
+variantes, puis la plus à gauche) ; deux colonnes « SIREN » : la première est utilisée, la
+seconde ne complète que ses cellules vides (avertissement `column_duplicate`). Une colonne
+inconnue qui ressemble à un SIREN, un nom ou un code postal donne un avertissement
+`column_unmapped` avec la ligne à ajouter à `healthradar.toml`.*
+
+**Extending the header aliases / Étendre les alias d'en-têtes.** A project adds its partners'
+own header names, per input and column, in `healthradar.toml`:
+
+```toml
+[aliases.partners]
+siren = ["Numéro SIREN de la société"]
+name = ["Nom de la structure"]
+
+[aliases.headcounts]
+siret = ["SIRET de l'établissement employeur"]
+```
+
+The input must be one the build reads (`partners`, `headcounts` or a chapter's input) and the
+column one of its contract's columns (tables below); a name that already belongs to another
+column is refused. Any mistake stops the build with the key to fix (`aliases.partners.sirne`).
+*L'entrée doit être lue par le baromètre et la colonne exister dans son contrat ; un nom déjà
+attribué à une autre colonne est refusé ; toute erreur arrête la construction en nommant la clé.*
+
+**Encodings.** A BOM decides; else UTF-8 when the bytes are valid UTF-8; else one of the 8-bit
+encodings of Western Europe (cp1252, Mac Roman, latin-1, latin-9, cp850): a decoding producing
+control characters loses, then the one whose accented characters are most often French letters
+wins, then the one charset-normalizer finds least messy. When another decoding reads as French
+too, or fewer than 3 accented characters give evidence, the guess is uncertain: *warning*
+`encoding_uncertain` naming the encoding used. The encoding used is listed per file in the
+quality report. Control characters (NUL, BEL, C1 codes...) are removed from values (*warning*
+`control_chars_removed`, the raw value shown with `\\x00` escapes).
+*Encodages : BOM, sinon UTF-8 valide, sinon un encodage 8 bits d'Europe de l'Ouest (cp1252, Mac
+Roman, latin-1, latin-9, cp850) choisi sur les lettres françaises et le désordre mesuré par
+charset-normalizer ; un choix incertain donne l'avertissement `encoding_uncertain` avec
+l'encodage retenu. Les caractères de contrôle (NUL...) sont retirés des valeurs et signalés.*
+
+**Records counted against the lines.** A quote left open makes a csv parser swallow the records
+after it into one cell. Every multi-line record is compared with the physical lines it covers:
+a legitimate multi-line cell (an address on two lines) is kept without a word; lines that are
+whole records of their own are a swallow. If the whole file then reads cleanly with quotes taken
+as plain text (every line the header's number of cells), it is re-read that way (*warning*
+`quoting_ignored`); otherwise each swallowed record is *rejected* on its own line
+(`record_swallowed`), the record that swallowed them flagged (`quote_unclosed`), and counted in
+"rows read", so the file cannot show balanced with records missing. Limit: a quoted cell whose
+lines each hold as many delimiters as the header cannot be told from a swallow.
+*Enregistrements comptés sur les lignes : un guillemet non fermé fait absorber les
+enregistrements suivants ; une cellule légitime sur plusieurs lignes est gardée sans
+avertissement ; sinon le fichier est relu sans guillemets si cela rend à chaque ligne ses
+colonnes (`quoting_ignored`), ou chaque enregistrement absorbé est rejeté sur sa propre ligne
+(`record_swallowed`) et compté dans les lignes lues.*
+
+**Repairs / Réparations.** Only repairs a check confirms are made, each recorded with its file,
+line, column and raw value: a SIREN of 7 or 8 digits gets its leading zeros back when the
+9-digit number passes the Luhn check, a SIRET of 12 or 13 digits when the 14-digit one passes
+(*info* `identifier_padded`); a 4-digit postcode gets its leading zero when the COG knows the
+5-digit code (*info* `postcode_padded`); in a partner list, a 14-digit value failing the SIRET
+check whose first 9 digits are a valid SIREN keeps that SIREN (*warning*
+`siret_invalid_siren_kept`). Number formats (`552120222.0`) and separators (`552 120 222`) are
+removed silently.
+*Seules les réparations confirmées sont faites, chacune signalée : zéros initiaux d'un SIREN (7
+ou 8 chiffres) ou d'un SIRET (12 ou 13) quand la clé de Luhn le confirme, zéro d'un code postal
+à 4 chiffres quand le COG connaît le code à 5 chiffres ; un SIRET à clé fausse dont le SIREN est
+valide garde son SIREN, avec un avertissement.*
 """
 
 TYPE_TEXT = {

@@ -33,6 +33,7 @@ from healthradar.engine import Warehouse, open_warehouse
 from healthradar.enrich.establishments import Scope, enrich, register_scope_counts
 from healthradar.errors import FatalInputError
 from healthradar.indicators import Evaluation, QueryContext, Registry, default_registry
+from healthradar.ingest.aliases import extend_contracts
 from healthradar.ingest.register import RegisterFile, inspect_register
 from healthradar.ingest.review_file import read_previous_resolution, read_review_decisions
 from healthradar.ingest.stage import IngestPlan, ingest
@@ -124,6 +125,7 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
     inputs = config.inputs
     contracts: dict[str, Contract] = {"partners": PARTNERS, "headcounts": HEADCOUNTS}
     contracts.update(registry.contracts())
+    contracts = extend_contracts(contracts, config.aliases, project_dir / CONFIG_FILE)
 
     def resolve(p: Path) -> Path:
         return p if p.is_absolute() else project_dir / p

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 ColumnType = Literal["text", "siren", "siret", "decimal", "integer"]
@@ -97,6 +97,8 @@ class Contract:
                 owner = index.setdefault(key, col.name)
                 if owner != col.name:
                     raise ValueError(f"alias {variant!r} maps to both {owner} and {col.name}")
+                if not key:
+                    raise ValueError(f"alias {variant!r} of {col.name} has no letter or digit")
         object.__setattr__(self, "alias_index", index)
 
     @property
@@ -108,6 +110,21 @@ class Contract:
             if col.name == name:
                 return col
         raise KeyError(name)
+
+    def with_aliases(self, extra: dict[str, list[str]]) -> Contract:
+        """The contract with more header variants (the `[aliases.<input>]` of a project's
+        config), so that a partner's own header names need no renaming of the file. Raises
+        ValueError naming the column when a column is unknown or a variant already belongs to
+        another column."""
+        known = {c.name for c in self.columns}
+        unknown = sorted(set(extra) - known)
+        if unknown:
+            names = ", ".join(c.name for c in self.columns)
+            raise ValueError(f"unknown column {unknown[0]!r} (columns: {names})")
+        columns = tuple(
+            replace(col, aliases=(*col.aliases, *extra.get(col.name, ()))) for col in self.columns
+        )
+        return replace(self, columns=columns)
 
     def canonical(self, header: str) -> str | None:
         """Canonical column for a raw header, or None when the contract does not know it."""

@@ -15,13 +15,15 @@ PARTNERS = Contract(
     title_en="Partner list of companies",
     title_fr="Liste d'entreprises d'un partenaire",
     notes_en=(
-        "CSV (any encoding, ; , tab or | separated, decimal comma accepted) or XLSX (first sheet). "
+        "CSV (any encoding, ; , tab or | separated, decimal comma accepted) or XLSX (the first "
+        "sheet holding the table). "
         "One row per company. A SIRET in the SIREN column is accepted (its first 9 digits are "
         "used). Rows without a usable SIREN are kept and listed as 'to resolve'."
     ),
     notes_fr=(
         "CSV (tout encodage, séparateur ; , tabulation ou |, virgule décimale acceptée) ou XLSX "
-        "(première feuille). Une ligne par entreprise. Un SIRET dans la colonne SIREN est accepté "
+        "(première feuille qui contient le tableau). Une ligne par entreprise. Un SIRET dans "
+        "la colonne SIREN est accepté "
         "(ses 9 premiers chiffres sont retenus). Les lignes sans SIREN exploitable sont gardées "
         "et listées « à résoudre »."
     ),

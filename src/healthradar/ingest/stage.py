@@ -84,7 +84,7 @@ def record_input_files(wh: Warehouse, plan: IngestPlan) -> int:
             "encoding": t.encoding,
             "delimiter": t.delimiter,
             "decimal_mark": t.decimal,
-            "rows_read": len(t.rows),
+            "rows_read": t.records_read,
             "columns_mapped": ", ".join(
                 f"{k} ← {', '.join(t.headers[i] for i in v)}" for k, v in t.mapping.items()
             ),

@@ -1,40 +1,63 @@
 """Read partner-style inputs (CSV in any encoding, XLSX) into raw warehouse tables.
 
 Every cell is kept as text and every row keeps its origin `(input, file, line)`: line is the
-physical line where the record starts in a CSV (header = line 1, first data row = line 2, as in
-frictionless) and the sheet row in an XLSX. The header is the first non-blank row unless the
-config names its row (`header_row`, for exports with a title above the table). Headers are
-mapped to the contract's canonical columns through its alias table; when several headers map to
-one column (a list with both "SIREN" and "SIRET"), the first non-empty value wins, the exact
-canonical name first.
+physical line where the record starts in a CSV (header = line 1 when it is first, as in
+frictionless) and the sheet row in an XLSX. The header is found below title lines, and the
+data sheet behind a cover sheet (`ingest.header`); the config's `header_row` and `sheet`
+override the search. Records are counted against the physical lines (`ingest.csv_records`), so
+a quote that swallows records cannot hide them: they are recovered or rejected one by one, and
+`records_read` counts them. Control characters (NUL...) are removed from values and reported.
+
+Only the contract's columns are kept, as Arrow arrays built in chunks, so that a list of a few
+hundred thousand rows costs its data, not a Python object per cell.
 Reading is split from loading so that a missing file or required column stops the build before
 anything is written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import fastexcel
 import pyarrow as pa
 
-from healthradar.contracts import Contract, normalise_header
+from healthradar.contracts import Contract
 from healthradar.engine import Warehouse
 from healthradar.errors import FatalInputError
 from healthradar.ingest.filetype import check_table_file
+from healthradar.ingest.csv_records import (
+    CsvRecord,
+    Swallow,
+    csv_records,
+    physical_lines,
+    quoting_off_recovers,
+    swallowed,
+)
 from healthradar.ingest.fingerprints import bytes_sha256
-from healthradar.ingest.sniff import sniff_csv
-from healthradar.quality.records import record_issue_rows
+from healthradar.ingest.header import (
+    HEADER_SCAN,
+    Issue,
+    clean_header,
+    find_header,
+    map_headers,
+)
+from healthradar.ingest.sniff import CERTAIN, sniff_csv
+from healthradar.quality.records import record_issue_rows, record_outcome_rows
 
-StructureIssue = tuple[int, str, str | None, str, str | None]
+StructureIssue = Issue
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_CHUNK = 20_000  # rows per Arrow chunk while reading
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SHEETS_SEARCHED = 10
 
 
 @dataclass
 class RawTable:
-    """One input file read into memory, cells as text, with its file-level facts."""
+    """One input file read: the contract's columns as text, with its file-level facts."""
 
     input_id: str
     kind: str
@@ -49,47 +72,202 @@ class RawTable:
     mapping: dict[str, list[int]]
     ignored: list[str]
     lines: list[int] = field(default_factory=list)
-    rows: list[list[str | None]] = field(default_factory=list)
-    # (line, column, raw value, reason, detail): records that look broken (unclosed quote...)
+    columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+    # (line, column, raw value, reason, detail): what reading found (file, header, records)
     structure_issues: list[StructureIssue] = field(default_factory=list)
+    rejected_lines: list[int] = field(default_factory=list)  # records rejected while reading
+    header_line: int | None = None
+    sheet: str | None = None
+    encoding_confidence: float | None = None
+
+    @property
+    def records_read(self) -> int:
+        """Records in the file: the rows read plus the records rejected while reading."""
+        return len(self.lines) + len(self.rejected_lines)
 
     def to_arrow(self, contract: Contract) -> pa.Table:
-        names = [c.name for c in contract.columns]
-        data: dict[str, list[str | None]] = {name: [] for name in names}
-        for row in self.rows:
-            for name in names:
-                value = None
-                for idx in self.mapping.get(name, []):
-                    cell = row[idx] if idx < len(row) else None
-                    if cell is not None and cell.strip() != "":
-                        value = cell
-                        break
-                data[name].append(value)
-        columns: dict[str, pa.Array] = {
-            "_input": pa.array([self.input_id] * len(self.rows), pa.string()),
-            "_file": pa.array([self.file] * len(self.rows), pa.string()),
+        n = len(self.lines)
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {
+            "_input": pa.array([self.input_id] * n, pa.string()),
+            "_file": pa.array([self.file] * n, pa.string()),
             "_line": pa.array(self.lines, pa.int32()),
         }
-        for name in names:
-            columns[name] = pa.array(data[name], pa.string())
+        for col in contract.columns:
+            columns[col.name] = self.columns.get(col.name) or pa.nulls(n, pa.string())
         return pa.table(columns)
 
 
-def _map_headers(contract: Contract, headers: list[str]) -> tuple[dict[str, list[int]], list[str]]:
-    mapping: dict[str, list[int]] = {}
-    ignored: list[str] = []
-    for idx, header in enumerate(headers):
-        canonical = contract.canonical(header)
-        if canonical is None:
-            if header.strip():
-                ignored.append(header)
-            continue
-        slot = mapping.setdefault(canonical, [])
-        if normalise_header(header) == canonical:
-            slot.insert(0, idx)
-        else:
-            slot.append(idx)
-    return mapping, ignored
+class _Columns:
+    """The contract's columns of the data records, in Arrow chunks, with what was cleaned."""
+
+    def __init__(self, mapping: dict[str, list[int]], width: int) -> None:
+        self.mapping = mapping
+        self.width = width
+        self.buffers: dict[str, list[str | None]] = {name: [] for name in mapping}
+        self.chunks: dict[str, list[pa.Array]] = {name: [] for name in mapping}
+        self.lines: list[int] = []
+        self.issues: list[Issue] = []
+
+    def add(self, line: int, cells: list[str | None]) -> None:
+        for name, positions in self.mapping.items():
+            value = None
+            for idx in positions:
+                cell = cells[idx] if idx < len(cells) else None
+                if cell is None:
+                    continue
+                if _CONTROL.search(cell):
+                    escaped = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", cell)
+                    self.issues.append((line, name, escaped[:200], "control_chars_removed", None))
+                    cell = _CONTROL.sub("", cell)
+                if cell.strip():
+                    value = cell
+                    break
+            self.buffers[name].append(value)
+        extra = [c for c in cells[self.width :] if c and c.strip()]
+        if extra:
+            self.issues.append((line, "*", " | ".join(extra)[:200], "row_ragged", None))
+        self.lines.append(line)
+        if len(self.lines) % _CHUNK == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        for name, values in self.buffers.items():
+            if values:
+                self.chunks[name].append(pa.array(values, pa.string()))
+            values.clear()
+
+    def arrays(self) -> dict[str, pa.ChunkedArray]:
+        self._flush()
+        return {n: pa.chunked_array(c, pa.string()) for n, c in self.chunks.items()}
+
+
+@dataclass
+class _Read:
+    """What one pass over a file's records gave."""
+
+    headers: list[str]
+    mapping: dict[str, list[int]]
+    ignored: list[str]
+    header_line: int | None
+    columns: _Columns
+    issues: list[Issue]
+    swallows: list[Swallow] = field(default_factory=list)
+
+
+def _blank(cells: Iterable[str | None]) -> bool:
+    return not any((c or "").strip() for c in cells)
+
+
+def _assemble(
+    contract: Contract,
+    records: Iterator[CsvRecord],
+    header_row: int | None,
+    lines_of: _LinesOf | None = None,
+) -> _Read:
+    """Find the header, then turn every later record into a row (CSV: checking multi-line
+    records against their physical lines)."""
+    head: list[CsvRecord] = []
+    for record in records:
+        head.append(record)
+        if header_row is None and len(head) >= HEADER_SCAN:
+            break
+        if header_row is not None and record[0] >= header_row:
+            break
+    issues: list[Issue] = []
+    if header_row is not None:
+        at = next((i for i, r in enumerate(head) if r[0] >= header_row), -1)
+    else:
+        at, _score = find_header(contract, [(r[0], r[2]) for r in head])
+        first = next((i for i, r in enumerate(head) if not _blank(r[2])), -1)
+        if at > first >= 0:
+            issues.append((head[at][0], "*", None, "header_detected", str(head[at][0])))
+    if at < 0:
+        return _Read([], {}, [], None, _Columns({}, 0), issues)
+    line = head[at][0]
+    headers = [clean_header(c) for c in head[at][2]]
+    header_map = map_headers(contract, headers, line)
+    issues += header_map.issues
+    columns = _Columns(header_map.mapping, len(headers))
+    read = _Read(headers, header_map.mapping, header_map.ignored, line, columns, issues)
+    for start, end, cells in itertools.chain(head[at + 1 :], records):
+        if end > start and lines_of is not None:
+            span = lines_of.get()[start - 1 : end]
+            found = swallowed(span, lines_of.delimiter, len(headers), len(cells))
+            if found:
+                read.swallows.append(Swallow(start, end, [start + i for i in found]))
+        columns.add(start, list(cells))
+    return read
+
+
+class _LinesOf:
+    """The physical lines of a text, split only when a multi-line record needs them."""
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self.text, self.delimiter = text, delimiter
+        self._lines: list[str] | None = None
+
+    def get(self) -> list[str]:
+        if self._lines is None:
+            self._lines = physical_lines(self.text)
+        return self._lines
+
+
+def _read_csv(contract: Contract, text: str, delimiter: str, header_row: int | None) -> _Read:
+    lines = _LinesOf(text, delimiter)
+    read = _assemble(contract, csv_records(text, delimiter), header_row, lines)
+    if not read.swallows or read.header_line is None:
+        return read
+    if quoting_off_recovers(lines.get(), read.header_line, delimiter, len(read.headers)):
+        plain = _assemble(contract, csv_records(text, delimiter, quoting=False), header_row)
+        if plain.header_line == read.header_line:
+            plain.issues += [
+                (s.start, "*", None, "quoting_ignored", f"{s.start}–{s.end}") for s in read.swallows
+            ]
+            return plain
+    for s in read.swallows:
+        read.issues.append((s.start, "*", None, "quote_unclosed", f"{s.start}–{s.end}"))
+        for line in s.lines:
+            read.issues.append(
+                (line, "*", lines.get()[line - 1][:200], "record_swallowed", f"{s.start}")
+            )
+    return read
+
+
+def _sheet_records(reader: fastexcel.ExcelReader, sheet: str | int, n_rows: int | None) -> list:
+    batch = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string", n_rows=n_rows)
+    table = batch.to_arrow()
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    return [(i + 1, i + 1, list(cells)) for i, cells in enumerate(zip(*columns, strict=True))]
+
+
+def _pick_sheet(contract: Contract, reader: fastexcel.ExcelReader) -> tuple[int, str]:
+    """The first sheet whose header names every required column, else the one naming most."""
+    names = list(reader.sheet_names)
+    best, best_score = 0, -1
+    for idx, name in enumerate(names[:_SHEETS_SEARCHED]):
+        head = _sheet_records(reader, idx, HEADER_SCAN)
+        at, score = find_header(contract, [(r[0], r[2]) for r in head])
+        if at >= 0:
+            mapped = {contract.canonical(c or "") for c in head[at][2]}
+            if all(col in mapped for col in contract.required) and score > 0:
+                return idx, name
+        if score > best_score:
+            best, best_score = idx, score
+    return best, names[best] if names else ""
+
+
+def _read_excel(
+    contract: Contract, path: Path, sheet: str | None, header_row: int | None
+) -> tuple[_Read, str]:
+    reader = fastexcel.read_excel(str(path))
+    target: str | int = sheet if sheet is not None else 0
+    name = sheet or ""
+    if sheet is None:
+        target, name = _pick_sheet(contract, reader)
+    read = _assemble(contract, iter(_sheet_records(reader, target, None)), header_row)
+    if sheet is None and target != 0:
+        read.issues.insert(0, (read.header_line, "*", None, "sheet_detected", name))
+    return read, name
 
 
 def read_tabular(
@@ -106,100 +284,66 @@ def read_tabular(
     check_table_file(path, file_label)
     raw = path.read_bytes()
     sha256 = bytes_sha256(raw)
-    suffix = path.suffix.lower()
+    size = len(raw)
     encoding: str | None = None
     delimiter: str | None = None
+    confidence: float | None = None
+    sheet_name: str | None = None
+    file_issues: list[Issue] = []
     try:
-        if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-            records = _excel_records(path, sheet)
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            del raw
+            read, sheet_name = _read_excel(contract, path, sheet, header_row)
             decimal = "."
         else:
             dialect, text = sniff_csv(raw)
+            del raw
             encoding, delimiter, decimal = dialect.encoding, dialect.delimiter, dialect.decimal
-            records = _csv_records(text, delimiter)
-        headers, data, structure = _split_header(records, header_row, is_csv=encoding is not None)
+            confidence = dialect.confidence
+            if confidence < CERTAIN:
+                file_issues.append((None, "*", None, "encoding_uncertain", encoding))
+            read = _read_csv(contract, text, delimiter, header_row)
+            del text
     except Exception as exc:  # a corrupt workbook or binary file: one clear message
         raise FatalInputError(
             "input_unreadable", file=file_label, message_args={"detail": str(exc)}
         ) from exc
-    mapping, ignored = _map_headers(contract, headers)
     for column in contract.required:
-        if column not in mapping:
-            found = ", ".join(h for h in headers if h.strip()) or "-"
+        if column not in read.mapping:
+            found = ", ".join(h for h in read.headers if h.strip()) or "-"
             raise FatalInputError(
                 "column_missing", file=file_label, column=column, message_args={"found": found}
             )
+    rejected = [line for s in read.swallows for line in s.lines]
+    if rejected and any(i[3] == "quoting_ignored" for i in read.issues):
+        rejected = []
     return RawTable(
         input_id=input_id,
         kind=contract.input_kind,
         file=file_label,
         path=path,
         sha256=sha256,
-        size_bytes=len(raw),
+        size_bytes=size,
         encoding=encoding,
         delimiter=delimiter,
         decimal=decimal,
-        headers=headers,
-        mapping=mapping,
-        ignored=ignored,
-        lines=[line for line, _ in data],
-        rows=[cells for _, cells in data],
-        structure_issues=structure,
+        headers=read.headers,
+        mapping=read.mapping,
+        ignored=read.ignored,
+        lines=read.columns.lines,
+        columns=read.columns.arrays(),
+        structure_issues=file_issues + read.issues + read.columns.issues,
+        rejected_lines=rejected,
+        header_line=read.header_line,
+        sheet=sheet_name,
+        encoding_confidence=confidence,
     )
-
-
-Record = tuple[int, list[str | None]]  # (line where the record starts, cells)
-
-
-def _csv_records(text: str, delimiter: str) -> list[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[Record] = []
-    next_start = 1
-    for cells in reader:
-        start, next_start = next_start, reader.line_num + 1
-        records.append((start, list(cells)))
-    return records
-
-
-def _excel_records(path: Path, sheet: str | None) -> list[Record]:
-    """Every row of the sheet as text, numbered as the sheet numbers them (row 1 = first)."""
-    reader = fastexcel.read_excel(str(path))
-    batch = reader.load_sheet(
-        sheet if sheet is not None else 0, header_row=None, skip_rows=0, dtypes="string"
-    )
-    table = batch.to_arrow()
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    return [(i + 1, list(cells)) for i, cells in enumerate(zip(*columns, strict=True))]
-
-
-def _split_header(
-    records: list[Record], header_row: int | None, is_csv: bool
-) -> tuple[list[str], list[Record], list[StructureIssue]]:
-    """Header = the given row, else the first non-blank one; flag records that look broken."""
-    start = 0
-    for i, (line, cells) in enumerate(records):
-        blank = not any((c or "").strip() for c in cells)
-        if (header_row is None and not blank) or (header_row is not None and line >= header_row):
-            start = i
-            break
-    else:
-        return [], [], []
-    headers = [(c or "").strip() for c in records[start][1]]
-    data = records[start + 1 :]
-    issues: list[StructureIssue] = []
-    for line, cells in data:
-        newlines = sum((c or "").rstrip("\r\n").count("\n") for c in cells)
-        if is_csv and newlines:
-            issues.append((line, "*", None, "record_multiline", f"{line}–{line + newlines}"))
-        extra = [c for c in cells[len(headers) :] if c and c.strip()]
-        if extra:
-            issues.append((line, "*", " | ".join(extra)[:200], "row_ragged", None))
-    return headers, data, issues
 
 
 def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[RawTable]) -> int:
-    """Write the raw rows of every file of one input kind into `table_name` (all text), and the
-    records that look broken into the ingest stage's issues."""
+    """Write the raw rows of every file of one input kind into `table_name` (all text), what
+    reading found into the ingest stage's issues, and the records rejected while reading into
+    its outcomes."""
     arrow_tables = [t.to_arrow(contract) for t in tables]
     if not arrow_tables:
         schema = pa.schema(
@@ -210,4 +354,10 @@ def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[Ra
     combined = pa.concat_tables(arrow_tables)
     issues = [(t.input_id, t.file, *issue) for t in tables for issue in t.structure_issues]
     record_issue_rows(wh, "ingest", table_name, issues)
+    rejected = [
+        (t.input_id, t.file, line, "rejected", None, None)
+        for t in tables
+        for line in t.rejected_lines
+    ]
+    record_outcome_rows(wh, "ingest", table_name, rejected)
     return wh.load_arrow(table_name, combined)

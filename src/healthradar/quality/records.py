@@ -76,6 +76,17 @@ def record_issue_rows(
     return wh.load_arrow(f"issues__{stage}__{part}", table.select(["stage", *ISSUE_COLUMNS]))
 
 
+def record_outcome_rows(
+    wh: Warehouse, stage: str, part: str, rows: Sequence[tuple[object, ...]]
+) -> int:
+    """Outcomes decided in Python while reading a small file (records rejected at ingest)."""
+    table = pa.Table.from_pylist(
+        [dict(zip(OUTCOME_COLUMNS, row, strict=True)) for row in rows], schema=OUTCOME_SCHEMA
+    )
+    table = table.append_column("stage", pa.array([stage] * table.num_rows, pa.string()))
+    return wh.load_arrow(f"outcomes__{stage}__{part}", table.select(["stage", *OUTCOME_COLUMNS]))
+
+
 def all_issues(wh: Warehouse) -> Table:
     """Every issue of every stage (an empty table of the right shape when there is none)."""
     return _union(wh, "issues__", ISSUE_SCHEMA)

@@ -141,10 +141,25 @@ def load_reference_tables(wh: Warehouse) -> None:
     """Create (or replace) the ``ref_*`` tables of the warehouse from the packaged files.
 
     Tables: ``ref_regions``, ``ref_departements``, ``ref_communes``, ``ref_commune_aliases``,
-    ``ref_naf``, ``ref_tranches``. Re-running it is safe: tables are replaced.
+    ``ref_naf``, ``ref_tranches``, and ``ref_postcodes`` derived from the communes.
+    Re-running it is safe: tables are replaced.
     """
     for table in _TABLES:
         wh.load_arrow(table, read_reference_table(table))
+    wh.load_arrow("ref_postcodes", postcodes_table())
+
+
+@functools.cache
+def postcodes_table() -> pa.Table:
+    """``ref_postcodes``: every postcode of the COG communes, once (column ``postcode``), for
+    checks by join (a 4-digit postcode whose leading zero a spreadsheet dropped)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    communes = read_reference_table("ref_communes")
+    split = pc.split_pattern(communes.column("codes_postaux"), "|")
+    codes = pc.unique(pc.list_flatten(split)).drop_null()
+    return pa.table({"postcode": codes.take(pc.sort_indices(codes))})
 
 
 def _read_rows(filename: str) -> list[dict[str, str]]:

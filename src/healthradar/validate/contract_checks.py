@@ -25,7 +25,13 @@ from healthradar.contracts import Column, Contract, InvalidAction
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import clean_text, null_text
 from healthradar.quality.records import record_issues
-from healthradar.validate.identifiers import is_digits, is_siren, is_siret, repair_identifier
+from healthradar.validate.identifiers import (
+    identifier_digits,
+    is_digits,
+    is_siren,
+    is_siret,
+    repair_digits,
+)
 from healthradar.validate.numbers import (
     integer_from_number,
     number_from_plain,
@@ -133,8 +139,21 @@ def declared_checks(col: Column) -> list[Check]:
     return checks
 
 
+def repair_check(col: Column) -> Check:
+    """An info on every identifier whose lost leading zeros were restored (typing did it: see
+    `repair_identifier`); the value is kept."""
+
+    def padded(t: Table) -> StringValue:
+        repaired = t[f"_repaired_{col.name}"]
+        longer = repaired.length() > identifier_digits(t[raw_name(col)]).length()
+        return ibis.ifelse(longer.fill_null(False), "identifier_padded", null_text())
+
+    return Check(col.name, "warn", padded, detail=lambda t: t[f"_repaired_{col.name}"])
+
+
 def contract_checks(contract: Contract, hand_checks: Sequence[Check] = ()) -> list[Check]:
-    """Declared checks in column order, a column's hand-written checks replacing its own."""
+    """Declared checks in column order, a column's hand-written checks replacing its own; the
+    repair of identifiers is recorded whatever checks the column has."""
     by_column: dict[str, list[Check]] = {}
     for check in hand_checks:
         by_column.setdefault(check.column, []).append(check)
@@ -144,6 +163,8 @@ def contract_checks(contract: Contract, hand_checks: Sequence[Check] = ()) -> li
     checks: list[Check] = []
     for col in contract.columns:
         checks += by_column.get(col.name) or declared_checks(col)
+        if col.type in ("siren", "siret"):
+            checks.append(repair_check(col))
     return checks
 
 
@@ -164,6 +185,8 @@ def text_rows(wh: Warehouse, contract: Contract, raw_table: str) -> Table:
         if text is None:
             text = null_text()
         columns[raw_name(col)] = text
+        if col.type in ("siren", "siret"):
+            columns[f"_digits_{col.name}"] = identifier_digits(text)
         if col.type in ("decimal", "integer"):
             columns[f"_plain_{col.name}"] = plain_number_text(text, decimal_mark)
     return joined.select(**columns)
@@ -180,7 +203,10 @@ def typed_rows(contract: Contract, text: Table) -> Table:
             number = number_from_plain(text[f"_plain_{col.name}"])
             columns[col.name] = number if col.type == "decimal" else integer_from_number(number)
         elif col.type in ("siren", "siret"):
-            columns[col.name] = repair_identifier(raw, 9 if col.type == "siren" else 14)
+            digits = text[f"_digits_{col.name}"]
+            columns[col.name] = repair_digits(digits, 9 if col.type == "siren" else 14)
+            # kept apart: an input's `prepare` may derive another value in the column
+            columns[f"_repaired_{col.name}"] = columns[col.name]
         else:
             columns[col.name] = raw
     return text.select(**columns)

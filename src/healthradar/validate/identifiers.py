@@ -6,9 +6,9 @@ cost a round trip per row on Spark; the Luhn checksum is short enough to spell o
 python-stdnum 2.2 (`stdnum.fr.siren`, `stdnum.fr.siret`), including the La Poste exception,
 and `tests/test_identifiers.py` compares the two on generated numbers.
 
-`repair_identifier` undoes what spreadsheets do to identifiers before they are checked: a
-number format ('552120222.0'), grouping ('552 120 222', '552.120.222') and a lost leading zero
-('11234002' for SIREN 011234002).
+`identifier_digits` and `repair_identifier` undo what spreadsheets do to identifiers before
+they are checked: a number format ('552120222.0'), grouping ('552 120 222', '552.120.222') and
+lost leading zeros ('1234566' for SIREN 001234566), restored only when the checksum confirms.
 """
 
 from __future__ import annotations
@@ -24,21 +24,36 @@ LA_POSTE_SIREN = "356000000"
 LA_POSTE_HEAD_OFFICE = "35600000000048"
 
 
-def repair_identifier(value: StringValue, width: int) -> StringValue:
-    """The identifier a cleaned cell most likely holds; `width` is 9 (SIREN) or 14 (SIRET).
+def identifier_digits(value: StringValue) -> StringValue:
+    """A cell's identifier characters: number format ('552120222.0') and separators removed."""
+    return digits_only(value.re_replace("[.,]0+$", ""))
 
-    Only the shapes a spreadsheet produces are repaired: anything else is returned as its
-    characters without separators, for the checks to refuse."""
+
+def repair_identifier(value: StringValue, width: int) -> StringValue:
+    """The identifier a cell most likely holds; `width` is 9 (SIREN) or 14 (SIRET)."""
+    return repair_digits(identifier_digits(value), width)
+
+
+def repair_digits(digits: StringValue, width: int) -> StringValue:
+    """`repair_identifier` on a cell's identifier characters (`identifier_digits`), best a
+    column of them: the value is referred to once per checked digit.
+
+    Leading zeros a spreadsheet dropped are restored only where the result checks out: 7 or 8
+    digits padded to a valid SIREN, 12 or 13 digits to a valid SIRET (also where a SIREN is
+    expected: partners put SIRETs there). Zeros do not change a Luhn sum, so the check says
+    the digits were a valid number before padding; anything else is returned as it is, for
+    the checks to refuse."""
     if width not in (9, 14):
         raise ValueError(f"identifier width is 9 or 14, not {width}")
-    digits = digits_only(value.re_replace("[.,]0+$", ""))
-    all_digits = digits.re_search("^[0-9]+$")
     length = digits.length()
-    lost_zero = all_digits & (length == width - 1)
-    if width == 9:
-        # a SIRET whose leading zero was lost, given where a SIREN is expected
-        lost_zero = lost_zero | (all_digits & (length == 13))
-    return ibis.ifelse(lost_zero, "0" + digits, digits)
+    all_digits = digits.re_search("^[0-9]+$").fill_null(False)
+    as_siret = digits.lpad(14, "0")
+    short_siret = all_digits & length.isin([12, 13]) & is_siret(as_siret)
+    if width == 14:
+        return ibis.ifelse(short_siret, as_siret, digits)
+    as_siren = digits.lpad(9, "0")
+    short_siren = all_digits & length.isin([7, 8]) & is_siren(as_siren)
+    return ibis.cases((short_siren, as_siren), (short_siret, as_siret), else_=digits)
 
 
 def is_digits(value: StringValue, width: int) -> BooleanValue:

@@ -28,7 +28,6 @@ import pyarrow as pa
 from healthradar.contracts import Contract
 from healthradar.engine import Warehouse
 from healthradar.errors import FatalInputError
-from healthradar.ingest.filetype import check_table_file
 from healthradar.ingest.csv_records import (
     CsvRecord,
     Swallow,
@@ -37,6 +36,7 @@ from healthradar.ingest.csv_records import (
     quoting_off_recovers,
     swallowed,
 )
+from healthradar.ingest.filetype import check_table_file
 from healthradar.ingest.fingerprints import bytes_sha256
 from healthradar.ingest.header import (
     HEADER_SCAN,

@@ -64,14 +64,14 @@ def feasible_intervals(
         if cell.key not in masked or (only is not None and cell.key not in only):
             continue
         secret, mass = cell.secret(values), cell.mass(values)
+        share = protection if cell.protection is None else cell.protection
         if not cell.terms:
             low = high = 0.0
         else:
             low = lp.minimise(cols.row(i)).value
             high = lp.maximise(cols.row(i)).value
         out.append(
-            Interval(cell.key, secret, low, high, secret - protection * mass,
-                     secret + protection * mass)
+            Interval(cell.key, secret, low, high, secret - share * mass, secret + share * mass)
         )  # fmt: skip
     return out
 

@@ -32,6 +32,7 @@ class Cell:
     cost: float | None = None  # information lost when masked (default: |value| + 1)
     frozen: bool = False  # already published (a previous vintage): can never be masked
     sensitive: str | None = None  # primary reason ('frequency', 'dominance') or None
+    protection: float | None = None  # this cell's protection share, over the default
     label: str = ""  # for messages
     extra: Mapping[str, object] = field(default_factory=dict)
 

@@ -75,7 +75,8 @@ def protection_lp(
         a[r, :n] = cols.row(i)
         b[r] = cells[i].secret(values)
     cell = cells[target]
-    shift = protection * cell.mass(values)
+    share = protection if cell.protection is None else cell.protection
+    shift = share * cell.mass(values)
     a[-1, :n] = cols.row(target)
     if direction == "high":
         a[-1, -1], b[-1] = -1.0, cell.secret(values) + shift

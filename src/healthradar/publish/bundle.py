@@ -46,6 +46,7 @@ class Bundle:
     changes: pa.Table | None = None  # partner rows new, gone or relinked since the last build
     engine: str = "duckdb"  # the backend that computed every figure
     quality_sql: dict[str, str] = field(default_factory=dict)  # query of each quality table
+    confidentiality: pa.Table | None = None  # per indicator: cells masked by reason, value lost
 
     def result(self, indicator_id: str) -> IndicatorResult:
         for r in self.results:

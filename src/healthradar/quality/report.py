@@ -46,6 +46,7 @@ class QualityReport:
     rows_read_total: int
     rows_rejected_total: int
     sql: dict[str, str] = field(default_factory=dict)
+    confidentiality: pa.Table | None = None  # per indicator: cells masked by reason, jobs lost
 
 
 def load_reasons(wh: Warehouse) -> None:
@@ -178,6 +179,22 @@ def partner_summary(wh: Warehouse) -> Table:
     return j.group_by("outcome").aggregate(companies=j.count().cast("int64"))
 
 
+def confidentiality_summary(wh: Warehouse) -> Table:
+    """Per indicator and measure: cells protected, masked by reason, and the information lost
+    (share of the measure's value in masked cells). Implicit table totals are not counted."""
+    c = wh.table("confidentiality_cells")
+    c = c.filter(c.dimensions != '"*"')
+    zero = ibis.literal(0.0)
+    return c.group_by(["indicator_id", "measure"]).aggregate(
+        cells=c.count().cast("int64"),
+        frequency=c.count(where=c.mask_reason == "frequency").fill_null(0).cast("int64"),
+        dominance=c.count(where=c.mask_reason == "dominance").fill_null(0).cast("int64"),
+        secondary=c.count(where=c.mask_reason == "secondary").fill_null(0).cast("int64"),
+        value=c.value.abs().sum().fill_null(zero),
+        value_masked=c.value.abs().sum(where=c.masked).fill_null(zero),
+    )
+
+
 # table -> (query, order of its rows); materialised once, then fetched sorted.
 def _report_tables(wh: Warehouse) -> dict[str, tuple[Table, tuple[str, ...]]]:
     return {
@@ -188,6 +205,11 @@ def _report_tables(wh: Warehouse) -> dict[str, tuple[Table, tuple[str, ...]]]:
         "quality_decisions": (decisions_by_list(wh), ("input", "decision")),
         "quality_issues_fr": (issues_with_messages(wh, "fr"), ISSUE_ORDER),
         "quality_issues_en": (issues_with_messages(wh, "en"), ISSUE_ORDER),
+        **(
+            {"quality_confidentiality": (confidentiality_summary(wh), ("indicator_id", "measure"))}
+            if wh.has_table("confidentiality_cells")
+            else {}
+        ),
     }
 
 
@@ -231,4 +253,5 @@ def build_report(wh: Warehouse) -> QualityReport:
         rows_read_total=sum(int(v or 0) for v in recon.column("rows_read").to_pylist()),
         rows_rejected_total=sum(int(v or 0) for v in recon.column("rejected").to_pylist()),
         sql={name: wh.sql_log[name] for name in tables},
+        confidentiality=fetched.get("quality_confidentiality"),
     )

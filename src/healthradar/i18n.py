@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "confidentiality": "Secret statistique",
         "confidentiality_line": "{cells} cellules protégées ; masquées : {frequency} par la "
         "règle de fréquence, {dominance} par la règle de dominance, {secondary} en secret "
-        "secondaire ; information perdue : {lost} des emplois publiés.",
+        "secondaire ; part des emplois dans les cellules masquées : {lost} (par tranche).",
         "measure": "Mesure",
         "cells": "Cellules",
         "mask_frequency": "Fréquence",
@@ -131,7 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
         "confidentiality": "Statistical confidentiality",
         "confidentiality_line": "{cells} cells protected; masked: {frequency} by the frequency "
         "rule, {dominance} by the dominance rule, {secondary} by secondary suppression; "
-        "information lost: {lost} of the published jobs.",
+        "share of jobs in masked cells: {lost} (as a band).",
         "measure": "Measure",
         "cells": "Cells",
         "mask_frequency": "Frequency",

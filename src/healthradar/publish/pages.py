@@ -165,19 +165,17 @@ def _changes(bundle: Bundle, lang: str) -> str:
 
 
 def _confidentiality(bundle: Bundle, lang: str) -> dict[str, Any] | None:
-    """Cells masked by reason and the information lost, per indicator and over the build."""
+    """Cells masked by reason and the band of information lost, per indicator and overall."""
     if bundle.confidentiality is None or bundle.confidentiality.num_rows == 0:
         return None
     rows = bundle.confidentiality.to_pylist()
-    for row in rows:
-        row["lost"] = fmt_share(row["value_masked"] / row["value"] if row["value"] else 0, lang)
-    value = sum(r["value"] for r in rows)
-    lost = sum(r["value_masked"] for r in rows)
-    masked = {k: sum(r[k] for r in rows) for k in ("frequency", "dominance", "secondary")}
-    line = t(lang, "confidentiality_line", cells=fmt_number(sum(r["cells"] for r in rows), lang),
-             **{k: fmt_number(v, lang) for k, v in masked.items()},
-             lost=fmt_share(lost / value if value else 0, lang))  # fmt: skip
-    return {"rows": rows, "line": line}
+    whole = next((r for r in rows if r["indicator_id"] == "ALL"), None)
+    if whole is None:
+        return None
+    line = t(lang, "confidentiality_line", cells=fmt_number(whole["cells"], lang),
+             **{k: fmt_number(whole[k], lang) for k in ("frequency", "dominance", "secondary")},
+             lost=whole["information_lost"])  # fmt: skip
+    return {"rows": [r for r in rows if r is not whole], "line": line}
 
 
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:

@@ -187,3 +187,18 @@ def test_secondary_suppression_across_two_vintages() -> None:
     assert got["evol:E1"] == pytest.approx((-30.0, 88.0))
     assert got["evol:E2"] == pytest.approx((-15.0, 103.0))
     assert certify(cells, values, masked, P) == []
+
+
+def test_rules_per_source_override_the_defaults() -> None:
+    from healthradar.confidentiality.stage import rules_for
+    from healthradar.config import ConfidentialitySection
+
+    section = ConfidentialitySection.model_validate(
+        {"dominance": [[1, 85], [2, 90]], "sources": {"headcounts": {"min_units": 5}}}
+    )
+    rules = rules_for(section)
+    assert rules("headcounts") == Rules(5, ((1, 85.0), (2, 90.0)), 0.10)
+    assert rules("other") == Rules(3, ((1, 85.0), (2, 90.0)), 0.10)
+    # 4 contributors pass the default frequency rule but not the headcounts' (5)
+    assert rules("headcounts").sensitivity([10.0, 10.0, 10.0, 10.0]) == "frequency"
+    assert rules(None).sensitivity([10.0, 10.0, 10.0, 10.0]) is None

@@ -1,7 +1,9 @@
 """Primary rules, secondary suppression and the attacker on hand-made tables.
 
 Every expected mask and interval below is worked out by hand in the comments. Protection is
-±10 % of a cell's secret mass (the sum of the confidential values behind it).
+±10 % of a cell's secret mass (the sum of the confidential values behind it). Secondary
+suppression is the exact Fischetti–Salazar MILP: the cheapest set of extra cells, each costing
+its published value + 1, after which every masked cell keeps its protection interval.
 """
 
 from __future__ import annotations
@@ -110,11 +112,12 @@ def test_attacker_recovers_a_cell_when_secondary_suppression_is_off() -> None:
 # -- across two tables sharing their units ------------------------------------------------------
 #   by NAF: N1 = u1 30 + u2 20 = 50 (frequency); N2 = u3 10 + u4 10 + u5 10 + u6 3 + u7 3 = 36
 #   by département: D1 = u1 + u3 + u4 + u5 = 60; D2 = u2 + u6 + u7 = 26 (largest 77 %: safe)
-# No table publishes a total, yet N1 = D1 + D2 − N2 = 50. To let N1 rise by 5, the cheapest move
-# is u2 + 5, which changes D2 only (weight 27 × 5 = 135; moving u1 instead changes D1 or, if
-# compensated by u3..u5, N2: 61 or 37 per unit). So D2 is masked. Then, with N2 = 36 and
-# D1 = 60 published: u2 appears only in masked cells (N1 unbounded above); u1 = 60 − (u3+u4+u5)
-# and u3+u4+u5 = 36 − (u6+u7) ≤ 36, so u1 ≥ 24: N1 ∈ [24, ∞). D2 = u2 + u6 + u7 ∈ [0, ∞).
+# No table publishes a total, yet N1 = D1 + D2 − N2 = 50: while N2, D1 and D2 are all published
+# N1 cannot move, so one of them must be masked: D2 (weight 26 + 1 = 27), N2 (37) or D1 (61).
+# D2 alone is enough, so it is the cheapest pattern. With N2 = 36 and D1 = 60 published: u2
+# appears only in masked cells (N1 unbounded above); u1 = 60 − (u3+u4+u5) and
+# u3+u4+u5 = 36 − (u6+u7) ≤ 36, so u1 ≥ 24: N1 ∈ [24, ∞) ⊇ 50 ± 5. D2 = u2 + u6 + u7 ∈ [0, ∞)
+# ⊇ 26 ± 2.6.
 TWO_VALUES = {"u1": 30, "u2": 20, "u3": 10, "u4": 10, "u5": 10, "u6": 3, "u7": 3}
 TWO = {
     "naf:N1": {"u1": 1, "u2": 1},
@@ -142,9 +145,10 @@ def test_secondary_suppression_across_two_tables() -> None:
 #   2024: P1 = a 90 + b 5 + c 5 = 100 (90 % > 85 %: dominance); P2 = 6 + 6 + 6 = 18; T = 118
 #   evolution 2024 − 2023: E1 = 70, E2 = 3, ET = 73
 # E1 alone gives P1(2024) = 30 + 70, whatever the 2024 table masks, and T − P2 gives it too.
-# P1(2024) must move by 10: E1 must be masked (P1(2023) is frozen); T(2024) either moves (with
-# ET: weights 119 + 74) or is held by P2(2024) moving the other way (with E2: 19 + 4). The
-# cheapest pattern masks E1, P2(2024) and E2. Then P1 + P2 = 118 (2024): P1(2024) ∈ [0, 118],
+# P1(2024) must move by 10: E1 must be masked (weight 71; P1(2023) is frozen); T(2024) either
+# moves (masking T and ET: weights 119 + 74) or is held by P2(2024) moving the other way (masking
+# P2 and E2, since P2(2024) = 15 + E2: 19 + 4). The cheapest pattern masks E1, P2(2024) and E2
+# (94 against 264). Then P1 + P2 = 118 (2024): P1(2024) ∈ [0, 118],
 # E1 ∈ [−30, 88] ⊇ 70 ± 13 (mass 100 + 30), E2 ∈ [−15, 103] ⊇ 3 ± 3.3 (mass 18 + 15).
 V23 = {"a@23": 10, "b@23": 10, "c@23": 10, "d@23": 5, "e@23": 5, "f@23": 5}
 V24 = {"a@24": 90, "b@24": 5, "c@24": 5, "d@24": 6, "e@24": 6, "f@24": 6}
@@ -187,6 +191,36 @@ def test_secondary_suppression_across_two_vintages() -> None:
     assert got["evol:E1"] == pytest.approx((-30.0, 88.0))
     assert got["evol:E2"] == pytest.approx((-15.0, 103.0))
     assert certify(cells, values, masked, P) == []
+
+
+# -- the exact model against the LP heuristic it replaced ----------------------------------------
+#   A = a1 60 + a2 40 = 100 (frequency); B = b1 1 + b2 1 + b3 1 = 3; C = c1 20 + c2 15 + c3 15
+#   = 50; Total = 153, all published.
+# A must move by ±10. Down: one other cell rising by 10 is enough (B, C or Total). Up: the others
+# must fall by 10 in all, and B can fall by 3 at most (values ≥ 0). A pattern with C alone
+# does both (A + C = 150: A ∈ [0, 150] ⊇ 100 ± 10, C ∈ [0, 150] ⊇ 50 ± 5), for 51; Total
+# alone (154) too, dearer; B alone cannot (A ≤ 103). So the MILP masks C only. The per-direction
+# LP heuristic it replaced priced each unit moved (weight × amount): up, B's 3 units (4 × 3) then
+# C's 7 (51 × 7), 369 against 510 for C alone: it masked B and C (55 instead of 51).
+EXACT_VALUES = {"a1": 60, "a2": 40, "b1": 1, "b2": 1, "b3": 1, "c1": 20, "c2": 15, "c3": 15}
+EXACT = {
+    "A": {"a1": 1, "a2": 1},
+    "B": {"b1": 1, "b2": 1, "b3": 1},
+    "C": {"c1": 1, "c2": 1, "c3": 1},
+    "Total": {u: 1 for u in EXACT_VALUES},
+}
+
+
+def test_secondary_suppression_masks_the_cheapest_set_not_one_per_direction() -> None:
+    values = {k: float(v) for k, v in EXACT_VALUES.items()}
+    cells = cells_of(EXACT, values, Rules())
+    assert [c.sensitive for c in cells] == ["frequency", None, None, None]
+    masked = suppress(cells, values, P)
+    assert masked == {"A": "frequency", "C": "secondary"}
+    got = {iv.key: (iv.low, iv.high) for iv in feasible_intervals(cells, values, masked, P)}
+    assert got == {"A": pytest.approx((0.0, 150.0)), "C": pytest.approx((0.0, 150.0))}
+    # B alone: A + B = 103 is published through the total, A ∈ [0, 103]: not up to 110
+    assert certify(cells, values, {"A": "frequency", "B": "secondary"}, P) == [("A", "high")]
 
 
 def test_rules_per_source_override_the_defaults() -> None:

@@ -2,10 +2,10 @@
 
 For a set of cells and the set masked among them, the attacker knows the value of every published
 cell, the public part of every cell, and that each confidential unit is ≥ 0. Each masked cell's
-feasible interval is [min, max] of its secret part over that polytope: two linear programs
-sharing one phase 1 (`lp.LinearProgram`). This is the audit of τ-Argus and of Fischetti &
-Salazar-González (2001), run on the units behind the cells, so that margins, tables sharing
-cells and vintages linked by an evolution are all used at once.
+feasible interval is [min, max] of its secret part over that polytope: two linear programs,
+solved by HiGHS (`highs.minimise`, `scipy.optimize.linprog(method="highs")`). This is the audit
+of τ-Argus and of Fischetti & Salazar-González (2001), run on the units behind the cells, so that
+margins, tables sharing cells and vintages linked by an evolution are all used at once.
 
 A masked cell is protected when its interval covers ± `protection` × its secret mass (the sum of
 the confidential values behind it): `certify` lists every cell and direction that is not.
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from healthradar.confidentiality import highs
 from healthradar.confidentiality.cells import Cell, Columns
-from healthradar.confidentiality.lp import LinearProgram
 
 TOL = 1e-6
 
@@ -58,7 +58,6 @@ def feasible_intervals(
     published = [i for i, c in enumerate(cells) if c.key not in masked and c.terms]
     a = cols.rows(published)
     b = a @ cols.truth
-    lp = LinearProgram(a, b)
     out = []
     for i, cell in enumerate(cells):
         if cell.key not in masked or (only is not None and cell.key not in only):
@@ -68,8 +67,8 @@ def feasible_intervals(
         if not cell.terms:
             low = high = 0.0
         else:
-            low = lp.minimise(cols.row(i)).value
-            high = lp.maximise(cols.row(i)).value
+            low = highs.minimise(cols.row(i), a, b)
+            high = highs.maximise(cols.row(i), a, b)
         out.append(
             Interval(cell.key, secret, low, high, secret - share * mass, secret + share * mass)
         )  # fmt: skip

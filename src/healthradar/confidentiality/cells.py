@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from healthradar.confidentiality.lp import Array
+from healthradar.confidentiality.highs import Array
 
 
 @dataclass(frozen=True)

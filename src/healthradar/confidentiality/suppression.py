@@ -1,29 +1,37 @@
-"""Secondary suppression: mask more cells until no masked cell can be recovered.
+"""Secondary suppression: the cheapest set of extra cells to mask so that no masked cell can be
+recovered within its protection interval.
 
-Method: the linear-programming approach of Fischetti & Salazar-González ("Models and algorithms
-for optimizing cell suppression in tabular data with linear constraints", JASA 95, 2000; "Solving
-the cell suppression problem on tabular data with linear constraints", Management Science 47,
-2001), as used by τ-Argus ("optimal" and its LP-based heuristic). For each masked cell and each
-direction (up, down) that the attacker (`audit`) can narrow below its protection interval, one
-*protection LP* looks for the cheapest way to let that cell move by the required amount while
-every published cell keeps its value:
+Method: the mixed-integer model of Fischetti & Salazar-González ("Models and algorithms for
+optimizing cell suppression in tabular data with linear constraints", JASA 95, 2000; "Solving the
+cell suppression problem on tabular data with linear constraints", Management Science 47, 2001),
+the model behind τ-Argus's "optimal" suppression, solved by HiGHS (`scipy.optimize.milp`).
 
-    minimise   Σ_c w_c (D⁺_c + D⁻_c)          over published, maskable cells c
-    subject to Σ_u a_cu z_u − D⁺_c + D⁻_c = v_c  for those cells (v_c: their true secret part)
-               Σ_u a_fu z_u = v_f                  for frozen cells f (a previous vintage)
-               Σ_u a_iu z_u ≥ v_i + p·m_i  (up)   or  ≤ v_i − p·m_i  (down)
-               z, D ≥ 0
+One binary `x_c` per cell that has a secret part (1: masked; fixed at 1 for primary cells, at 0
+for frozen cells, which a previous vintage already published). For each protected cell `i` and
+each direction d ∈ {up, down}, a copy `z^{i,d} ≥ 0` of the confidential values (an alternative
+table the attacker cannot rule out) with
 
-`z` is an alternative set of confidential values; the cells that must move (D ≠ 0) are masked
-too: then `z` is consistent with everything still published, so the attacker cannot exclude the
-target's value v_i ± p·m_i. This is the LP relaxation heuristic of the papers (their exact
-method adds binary variables per cell inside a branch-and-cut; no MILP solver is available in
-the project's environment). Cells already masked cost nothing, so protections share them. The
-weight `w_c` is the information lost: the cell's published value plus one.
+    −M x_c ≤ a_c·z^{i,d} − v_c ≤ M x_c        for every cell c (v_c: its true secret part)
+    d (a_i·z^{i,d} − v_i) ≥ p_i m_i x_i        (p_i m_i: cell i's protection shift)
 
-The loop repeats audit → protect until the audit certifies every masked cell (secondary ones
-included): masking only ever adds cells, so it ends. Cells and units are visited in a fixed
-order and the simplex is deterministic: the same tables give the same pattern.
+minimising Σ_c w_c x_c, the information lost (`Cell.weight`: the cell's value plus one). A cell
+left published (x_c = 0) keeps its value in every alternative table, so the attacker, who sees
+the published cells and knows that values are ≥ 0, cannot exclude v_i ± p_i m_i: every masked
+cell keeps its protection interval. The protection constraint is multiplied by x_i, so a
+secondary cell is protected too when (and only when) it is masked.
+
+`M` bounds how far a cell may move up in an alternative table (the role of the attacker's
+external bounds in the papers): the total of all secret values plus the largest protection
+shift, plus one. Downwards, a cell with non-negative coefficients (a level, not an evolution)
+needs no M: it cannot fall below 0, so v_c bounds its fall exactly. Every pattern found is valid
+whatever M (the attacker's audit certifies it); it is the exact optimum among alternative tables
+whose cells stay within M of their value.
+
+Copies are generated lazily, as the papers generate their constraints: first one copy per
+primary cell and direction; if the audit (`audit.certify`) finds a masked cell without a copy
+narrowed below its interval, its copies are added and the model solved again. A masked cell that
+the audit certifies needs no copy, since adding one would not cut the pattern off. The final
+pattern is the optimum of a relaxation of the full model and feasible for it, hence optimal.
 """
 
 from __future__ import annotations
@@ -31,83 +39,112 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 
+from healthradar.confidentiality import highs
 from healthradar.confidentiality.audit import certify
 from healthradar.confidentiality.cells import Cell, Columns
-from healthradar.confidentiality.lp import Infeasible, LinearProgram
 from healthradar.confidentiality.rules import SECONDARY
 
 MAX_ROUNDS = 50
+UP, DOWN = 1.0, -1.0
 
 
 class ProtectionImpossible(ValueError):
     """A cell cannot be protected (e.g. frozen cells of a previous vintage pin its value)."""
 
 
-def protection_lp(
+def cheapest_pattern(
     cells: Sequence[Cell],
     values: Mapping[str, float],
-    masked: Mapping[str, str],
-    target: int,
-    direction: str,
     protection: float,
-) -> list[str]:
-    """The keys of the cells to mask so that `cells[target]` can move in `direction`."""
+    protected: Sequence[int],
+) -> list[int]:
+    """Indices of the cells to mask: the optimum of the model above with copies for the
+    cells `protected` (indices into `cells`), both directions each."""
     cols = Columns(cells, values)
     n = cols.size
-    movable = [
-        i for i, c in enumerate(cells)
-        if c.terms and c.key not in masked and i != target and not c.frozen
-    ]  # fmt: skip
-    frozen = [i for i, c in enumerate(cells) if c.terms and c.frozen and i != target]
-    rows = len(movable) + len(frozen) + 1
-    width = n + 2 * len(movable) + 1
-    a = np.zeros((rows, width))
-    b = np.zeros(rows)
-    cost = np.zeros(width)
-    for r, i in enumerate(movable):
-        a[r, :n] = cols.row(i)
-        a[r, n + 2 * r] = -1.0
-        a[r, n + 2 * r + 1] = 1.0
-        b[r] = cells[i].secret(values)
-        cost[n + 2 * r] = cost[n + 2 * r + 1] = cells[i].weight(values)
-    for r, i in enumerate(frozen, start=len(movable)):
-        a[r, :n] = cols.row(i)
-        b[r] = cells[i].secret(values)
-    cell = cells[target]
-    share = protection if cell.protection is None else cell.protection
-    shift = share * cell.mass(values)
-    a[-1, :n] = cols.row(target)
-    if direction == "high":
-        a[-1, -1], b[-1] = -1.0, cell.secret(values) + shift
-    else:
-        a[-1, -1], b[-1] = 1.0, cell.secret(values) - shift
+    candidates = [i for i in range(len(cells)) if np.any(cols.row(i))]
+    slot = {i: k for k, i in enumerate(candidates)}
+    a_k = sparse.csr_array(cols.rows(candidates))
+    v_k = a_k @ cols.truth
+    shifts = {i: _shift(cells[i], values, protection) for i in protected}
+    big_m = float(np.abs(cols.truth).sum()) + max(shifts.values(), default=0.0) + 1.0
+
+    k = len(candidates)
+    eye = sparse.identity(k, format="csr") * big_m
+    # A cell with non-negative coefficients cannot fall below 0 whatever z ≥ 0: its bound below
+    # is exact, v_c − a_c·z ≤ v_c x_c, and tighter than M for the solver.
+    level = np.all(cols.rows(candidates) >= 0, axis=1)
+    below = sparse.diags_array(np.where(level, v_k, big_m), format="csr")
+    blocks: list[list[sparse.csr_array | None]] = []
+    upper: list[np.ndarray] = []
+    copies = [(i, d) for i in protected for d in (UP, DOWN)]
+    for j, (i, d) in enumerate(copies):
+        target_x = sparse.csr_array(([shifts[i]], ([0], [slot[i]])), shape=(1, k))
+        target_z = sparse.csr_array(-d * cols.rows([i]))
+        for x_part, z_part, rhs in (
+            (-eye, a_k, v_k),  # a_c·z − v_c ≤ M x_c
+            (-below, -a_k, -v_k),  # v_c − a_c·z ≤ M x_c
+            (target_x, target_z, np.array([-d * float(v_k[slot[i]])])),
+        ):
+            row: list[sparse.csr_array | None] = [x_part] + [None] * len(copies)
+            row[1 + j] = z_part
+            blocks.append(row)
+            upper.append(rhs)
+    cost = np.zeros(k + n * len(copies))
+    lower = np.zeros_like(cost)
+    high = np.full_like(cost, np.inf)
+    high[:k] = 1.0
+    for i, s in slot.items():
+        cell = cells[i]
+        if cell.frozen:
+            high[s] = 0.0
+        elif cell.sensitive:
+            lower[s] = 1.0
+        else:
+            cost[s] = cell.weight(values)
+    integrality = np.zeros(len(cost), dtype=np.int_)
+    integrality[:k] = 1
+    if copies:
+        matrix = sparse.csr_array(sparse.bmat(blocks, format="csr"))
+        rhs = np.concatenate(upper)
+    else:  # nothing to protect: the primary cells alone
+        matrix, rhs = sparse.csr_array((0, len(cost))), np.zeros(0)
     try:
-        solution = LinearProgram(a, b).minimise(cost)
-    except Infeasible as exc:
-        raise ProtectionImpossible(f"{cell.label or cell.key}: cannot move {direction}") from exc
-    assert solution.x is not None  # costs are ≥ 0: never unbounded
-    out = []
-    for r, i in enumerate(movable):
-        moved = solution.x[n + 2 * r] + solution.x[n + 2 * r + 1]
-        if moved > 1e-7 * max(1.0, shift):
-            out.append(cells[i].key)
-    return out
+        x = highs.solve_milp(cost, integrality, lower, high, matrix, rhs)
+    except highs.Infeasible as exc:
+        names = ", ".join(cells[i].label or cells[i].key for i in protected)
+        raise ProtectionImpossible(f"no suppression pattern protects {names}") from exc
+    return [i for i in candidates if x[slot[i]] > 0.5]
+
+
+def _shift(cell: Cell, values: Mapping[str, float], protection: float) -> float:
+    share = protection if cell.protection is None else cell.protection
+    return share * cell.mass(values)
 
 
 def suppress(
     cells: Sequence[Cell], values: Mapping[str, float], protection: float, secondary: bool = True
 ) -> dict[str, str]:
     """Every cell to mask, with its reason: primary ones (`Cell.sensitive`), then secondary."""
-    masked = {c.key: c.sensitive for c in cells if c.sensitive and not c.frozen}
-    if not secondary:
-        return dict(masked)
+    primary = {c.key: c.sensitive for c in cells if c.sensitive and not c.frozen}
+    if not secondary or not primary:
+        return dict(primary)
     index = {c.key: i for i, c in enumerate(cells)}
+    protected = sorted(index[k] for k in primary)
     for _ in range(MAX_ROUNDS):
-        failures = certify(cells, values, masked, protection)
-        if not failures:
-            return dict(masked)
-        for key, direction in failures:
-            for extra in protection_lp(cells, values, masked, index[key], direction, protection):
-                masked.setdefault(extra, SECONDARY)
+        masked = dict(primary)
+        for i in cheapest_pattern(cells, values, protection, protected):
+            masked.setdefault(cells[i].key, SECONDARY)
+        failing = sorted({index[key] for key, _ in certify(cells, values, masked, protection)})
+        if not failing:
+            return masked
+        new = [i for i in failing if i not in protected]
+        if not new:
+            raise RuntimeError(
+                "secondary suppression: the audit narrows a protected cell "
+                f"({cells[failing[0]].key}): numerical trouble in the MILP"
+            )
+        protected = sorted(set(protected) | set(new))
     raise RuntimeError("secondary suppression did not converge")

@@ -213,6 +213,14 @@ def fmt_share(value: object, lang: str) -> str:
     return fmt_number(number * 100, lang, 1) + ("\u202f%" if lang == "fr" else "%")
 
 
+def fmt_band(band: str | None, lang: str) -> str:
+    """A band of percentages kept without its unit ('< 1', '1–5') with the unit written as
+    `fmt_share` writes it: '< 1 %' (narrow no-break space) / '< 1%'."""
+    if band is None:
+        return "–"
+    return band + ("\u202f%" if lang == "fr" else "%")
+
+
 def _decimal(value: object) -> Decimal | None:
     """The value as written in decimal (str() of a float is its shortest exact repr)."""
     if value is None or isinstance(value, bool):

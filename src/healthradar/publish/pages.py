@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from healthradar.i18n import fmt_number, fmt_share, t
+from healthradar.i18n import fmt_band, fmt_number, fmt_share, t
 from healthradar.indicators.definition import Chapter, KeyFigures, Measure
 from healthradar.indicators.registry import IndicatorResult
 from healthradar.publish.bundle import Bundle
@@ -174,8 +174,13 @@ def _confidentiality(bundle: Bundle, lang: str) -> dict[str, Any] | None:
         return None
     line = t(lang, "confidentiality_line", cells=fmt_number(whole["cells"], lang),
              **{k: fmt_number(whole[k], lang) for k in ("frequency", "dominance", "secondary")},
-             lost=whole["information_lost"])  # fmt: skip
-    return {"rows": [r for r in rows if r is not whole], "line": line}
+             lost=fmt_band(whole["information_lost_pct"], lang))  # fmt: skip
+    shown = [
+        {**r, "information_lost": fmt_band(r["information_lost_pct"], lang)}
+        for r in rows
+        if r is not whole
+    ]
+    return {"rows": shown, "line": line}
 
 
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:

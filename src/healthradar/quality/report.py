@@ -179,8 +179,9 @@ def partner_summary(wh: Warehouse) -> Table:
     return j.group_by("outcome").aggregate(companies=j.count().cast("int64"))
 
 
-LOSS_BANDS = ((0.0, "0 %"), (0.01, "< 1 %"), (0.05, "1–5 %"), (0.10, "5–10 %"),
-              (0.25, "10–25 %"), (0.50, "25–50 %"))  # fmt: skip
+# Bands in percent, without the unit: each page writes it in its language (i18n.fmt_band).
+LOSS_BANDS = ((0.0, "0"), (0.01, "< 1"), (0.05, "1–5"), (0.10, "5–10"), (0.25, "10–25"),
+              (0.50, "25–50"))  # fmt: skip
 
 
 def loss_band(share: ibis.Value) -> ibis.Value:
@@ -188,7 +189,7 @@ def loss_band(share: ibis.Value) -> ibis.Value:
     value, next to the published cells of the same table, would give the masked sum back."""
     first, *rest = LOSS_BANDS
     return ibis.cases(
-        (share <= first[0], first[1]), *((share < b, label) for b, label in rest), else_="≥ 50 %"
+        (share <= first[0], first[1]), *((share < b, label) for b, label in rest), else_="≥ 50"
     )
 
 
@@ -208,7 +209,7 @@ def confidentiality_summary(wh: Warehouse) -> Table:
             "frequency": t.count(where=t.mask_reason == "frequency").fill_null(0).cast("int64"),
             "dominance": t.count(where=t.mask_reason == "dominance").fill_null(0).cast("int64"),
             "secondary": t.count(where=t.mask_reason == "secondary").fill_null(0).cast("int64"),
-            "information_lost": loss_band(lost / value.nullif(0)).fill_null("0 %"),
+            "information_lost_pct": loss_band(lost / value.nullif(0)).fill_null("0"),
         }
 
     per = c.group_by(["indicator_id", "measure"]).aggregate(**summary(c))

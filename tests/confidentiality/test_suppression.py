@@ -236,3 +236,26 @@ def test_rules_per_source_override_the_defaults() -> None:
     # 4 contributors pass the default frequency rule but not the headcounts' (5)
     assert rules("headcounts").sensitivity([10.0, 10.0, 10.0, 10.0]) == "frequency"
     assert rules(None).sensitivity([10.0, 10.0, 10.0, 10.0]) is None
+
+
+def test_cells_do_not_depend_on_the_order_the_engine_returns_contributions() -> None:
+    """DuckDB and Spark return the contribution rows in different orders; the cells (hence the
+    MILP, its ties and the masks) must not change. Public parts 0.1, 0.2, 0.3 sum to
+    0.6000000000000001 in that order and to 0.6 in the reverse one: summed in unit order, both
+    give the first."""
+    from healthradar.confidentiality.stage import _cell
+    from healthradar.indicators.emploi import JOBS
+
+    rows = [
+        {"unit": "p1", "secret": False, "jobs": 0.1},
+        {"unit": "p2", "secret": False, "jobs": 0.2},
+        {"unit": "p3", "secret": False, "jobs": 0.3},
+        {"unit": "s1", "secret": True, "jobs": 5.0},
+        {"unit": "s2", "secret": True, "jobs": 7.0},
+    ]
+    forward = _cell("k", rows, JOBS, Rules(), {}, None)
+    backward = _cell("k", rows[::-1], JOBS, Rules(), {}, None)
+    assert forward.public == backward.public == 0.1 + 0.2 + 0.3
+    assert (
+        list(forward.terms) == list(backward.terms) == ["headcounts:jobs:s1", "headcounts:jobs:s2"]
+    )

@@ -157,7 +157,9 @@ def _cell(
 ) -> Cell:
     terms: dict[str, float] = {}
     public = 0.0
-    for row in rows:
+    # In unit order, not the engine's row order (DuckDB's and Spark's differ): the same sums to
+    # the last bit, hence the same MILP and the same masks on every engine.
+    for row in sorted(rows, key=lambda r: str(r["unit"])):
         amount = float(row[m.name] or 0.0)
         if not row["secret"]:
             public += amount

@@ -15,7 +15,7 @@ import pytest
 from healthradar.confidentiality.audit import certify, feasible_intervals
 from healthradar.confidentiality.cells import Cell
 from healthradar.confidentiality.rules import Rules
-from healthradar.confidentiality.suppression import suppress
+from healthradar.confidentiality.suppression import ProtectionImpossible, suppress
 
 P = 0.10
 
@@ -221,6 +221,17 @@ def test_secondary_suppression_masks_the_cheapest_set_not_one_per_direction() ->
     assert got == {"A": pytest.approx((0.0, 150.0)), "C": pytest.approx((0.0, 150.0))}
     # B alone: A + B = 103 is published through the total, A ∈ [0, 103]: not up to 110
     assert certify(cells, values, {"A": "frequency", "B": "secondary"}, P) == [("A", "high")]
+
+
+def test_a_cell_pinned_by_an_already_published_cell_cannot_be_protected() -> None:
+    # A = a1 40 + a2 10 (frequency); last year's table published F = a1 + a2 = 50 over the same
+    # units (frozen: it cannot be masked now). Every alternative table keeps a1 + a2 = 50, so no
+    # pattern lets A move: neither M (tight, then loose) helps, the build must stop.
+    values = {"a1": 40.0, "a2": 10.0}
+    spec = {"A": {"a1": 1, "a2": 1}, "F": {"a1": 1, "a2": 1}}
+    cells = cells_of(spec, values, Rules(), frozen=("F",))
+    with pytest.raises(ProtectionImpossible, match="A"):
+        suppress(cells, values, P)
 
 
 def test_rules_per_source_override_the_defaults() -> None:

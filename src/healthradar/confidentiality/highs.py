@@ -28,8 +28,8 @@ Array = NDArray[np.float64]
 OPTIMAL, LIMIT, INFEASIBLE, UNBOUNDED, UNBOUNDED_OR_INFEASIBLE = 0, 1, 2, 3, 4
 # The MIP is solved to proven optimality (no relative gap): the pattern is the cheapest one, not
 # one within 0.01 % of it (scipy's default gap). Presolve is off: on the demo's suppression
-# models it made HiGHS 1.12 slower (5.4 s against 4.0 s) and print a debug line to stdout each
-# time it repaired a solution mapped back from the presolved model (ERGO-Code/HiGHS#2783).
+# models it made HiGHS 1.12 slower (5.4 s against 4.0 s, loose big-M) and print more of the
+# debug line it writes to stdout when it repairs an integer solution (ERGO-Code/HiGHS#2783).
 MILP_OPTIONS: dict[str, Any] = {"mip_rel_gap": 0.0, "presolve": False}
 
 

@@ -31,15 +31,13 @@ demo, it solves in about half the time of the loose bound below, with the same p
 HiGHS then has no integer solution to repair (HiGHS 1.12 prints a debug line to stdout when it
 does, ERGO-Code/HiGHS#2783). If no pattern exists under it, the model is solved again with the
 loose bound, the total of all secret values plus the largest shift, plus one; only if that too
-is infeasible is the cell declared impossible to protect. The pattern is the cheapest among
-those whose alternative tables stay within M.
+is infeasible is the cell declared impossible to protect.
 
 Copies are generated lazily, as the papers generate their constraints: first one copy per
 primary cell and direction; if the audit (`audit.certify`) finds a masked cell without a copy
-narrowed below its interval, its copies are added and the model solved again. A masked cell that
-the audit certifies needs no copy, since adding one would not cut the pattern off. The final
-pattern is the optimum of a relaxation of the full model (copies for every cell) and feasible for
-it, hence optimal for it.
+narrowed below its interval, its copies are added and the model solved again. The final model
+is a relaxation of the full one (copies for every cell): no pattern the full model accepts is
+cheaper than its optimum, and the audit proves that optimum valid.
 """
 
 from __future__ import annotations

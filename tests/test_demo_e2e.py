@@ -140,3 +140,42 @@ def test_chapter_tables_match_golden_files(demo_build: BuildResult, indicator_id
     produced = demo_build.out_dir / "indicators" / f"{indicator_id}.csv"
     golden = GOLDEN / f"{indicator_id}.csv"
     assert _golden_rows(produced) == _golden_rows(golden)
+
+
+def test_demo_publishes_masked_cells_and_the_attacker_cannot_recover_them(
+    demo_build: BuildResult,
+) -> None:
+    """The attacker LP, rerun from the warehouse on every emploi table of the demo: every masked
+    cell keeps ± 10 % of its secret part; with primary masks only, some cell is recovered."""
+    from healthradar.confidentiality.audit import certify
+    from healthradar.confidentiality.stage import _build_cells, rules_for
+    from healthradar.config import ConfidentialitySection
+    from healthradar.engine.duckdb_backend import DuckDBWarehouse
+    from healthradar.indicators.registry import Evaluation, IndicatorResult, QueryContext
+
+    conf = demo_build.counts["confidentiality"]
+    assert conf["masked"]["frequency"] + conf["masked"]["dominance"] > 0
+    assert conf["masked"]["secondary"] > 0
+    assert conf["narrowest_margin"] >= 1.0
+    wh = DuckDBWarehouse(demo_build.out_dir / "warehouse.duckdb")
+    try:
+        unmasked = Evaluation(
+            [
+                IndicatorResult(r.indicator, r.sql, wh.to_arrow(r.indicator.table_name))
+                for r in demo_build.results
+            ]
+        )
+        ctx = QueryContext(wh, {})
+        cells, values, _ = _build_cells(ctx, unmasked, rules_for(ConfidentialitySection()))
+        rows = wh.to_rows(wh.table("confidentiality_cells"))
+    finally:
+        wh.close()
+    masked = {f"{r['indicator_id']}|{r['dimensions']}|{r['measure']}" for r in rows if r["masked"]}
+    primary = {c.key for c in cells if c.sensitive}
+    assert primary < masked
+    assert certify(cells, values, masked, 0.10) == []
+    assert certify(cells, values, primary, 0.10) != []
+    for r in demo_build.results:  # published data: no number where a mask is set
+        for row in r.data.to_pylist():
+            if row.get("jobs_mask"):
+                assert row["jobs"] is None and row["jobs_low"] is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from healthradar.i18n import TEXT, fmt_number, fmt_share, t
+from healthradar.i18n import TEXT, fmt_band, fmt_number, fmt_share, t
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "healthradar" / "publish" / "templates"
 
@@ -37,6 +37,16 @@ def test_shares_round_half_up_on_the_percentage() -> None:
     assert fmt_share(0.1235, "fr") == "12,4\u202f%"  # 12.35 % -> 12.4 (float 0.1235*100 is 12.35)
     assert fmt_share(0.5, "en") == "50.0%"
     assert fmt_share(None, "en") == "–"
+
+
+def test_percentage_bands_follow_each_language_like_shares() -> None:
+    # the same unit spacing as fmt_share: a narrow no-break space before % in French, none in
+    # English ('0 %' in an English page was the French spacing)
+    assert fmt_band("0", "en") == "0%"
+    assert fmt_band("< 1", "en") == "< 1%"
+    assert fmt_band("1–5", "fr") == "1–5\u202f%"
+    assert fmt_band("≥ 50", "fr") == "≥ 50\u202f%"
+    assert fmt_band(None, "en") == "–"
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))

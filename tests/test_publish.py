@@ -350,6 +350,8 @@ def test_api_metadata_is_generic_and_flags_synthetic_data(published: Path) -> No
         "high": "jobs_high",
         "units": "n",
         "confidential": False,
+        "source": None,  # the toy JOBS measure declares no source under secrecy...
+        "follows": None,  # ...and follows no other measure
     }
     assert next(m for m in counts["measures"] if m["name"] == "share")["kind"] == "share"
     extra = items["toy.extra"]
@@ -406,6 +408,33 @@ def test_pages_escape_input_text_and_load_nothing_remote(published: Path) -> Non
     assert raws == ["'=HYPERLINK(1)"]
 
 
+def test_information_lost_band_is_written_in_each_language(tmp_path: Path) -> None:
+    """The band comes from the warehouse without its unit ('< 1'); each page writes the unit
+    its own way, like every share (fmt_share)."""
+    conf = pa.table(
+        {
+            "indicator_id": ["ALL", "toy.counts"],
+            "measure": ["*", "jobs"],
+            "cells": [4, 4],
+            "frequency": [1, 1],
+            "dominance": [0, 0],
+            "secondary": [1, 1],
+            "information_lost_pct": ["< 1", "1–5"],
+        }
+    )
+    for lang, overall, row in (("en", "< 1%", "1–5%"), ("fr", "< 1\u202f%", "1–5\u202f%")):
+        bundle = toy_bundle(lang)
+        bundle.confidentiality = conf
+        publish_bundle(bundle, tmp_path / lang)
+        page = _text(tmp_path / lang / "quality.html")
+        assert f"{overall} (" in page  # the closing line: '… masked cells: < 1% (as a band).'
+        cells = [unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", page)]
+        assert row in cells
+        assert "< 1 %" not in page and "1–5 %" not in page  # no plain space before the unit
+    with (tmp_path / "en" / "confidentiality.csv").open(encoding="utf-8") as handle:
+        assert [r["information_lost_pct"] for r in csv.DictReader(handle)] == ["< 1", "1–5"]
+
+
 def test_results_of_an_unknown_chapter_are_refused(tmp_path: Path) -> None:
     bundle = toy_bundle()
     bundle.chapters = []
@@ -423,4 +452,10 @@ def test_manifest_records_inputs_config_and_queries(tiny_build: BuildResult) -> 
     assert manifest["config"]["project"]["region"] == "84"
     queries = {i["id"]: i["query"] for i in manifest["indicators"]}
     assert "perimeter" in queries["emploi.by_departement"]
+    # emploi declares its jobs under the headcounts' secrecy and the share of jobs following them
+    deps = next(i for i in manifest["indicators"] if i["id"] == "emploi.by_departement")
+    measures = {m["name"]: (m["confidential"], m["source"], m["follows"]) for m in deps["measures"]}
+    assert measures["jobs"] == (True, "headcounts", None)
+    assert measures["share_jobs"] == (True, None, "jobs")
+    assert measures["establishments"] == (False, None, None)
     assert manifest["healthradar_version"]

@@ -1,5 +1,9 @@
 """The whole pipeline on the hand-made case of tests/tiny.py (expected values derived there):
-CSV register, partner list, headcounts in, every emploi indicator out."""
+CSV register, partner list, headcounts in, every emploi indicator out.
+
+The figures are read from the warehouse's unmasked `ind_<id>` tables: A1's measured headcount
+is the only value under secrecy, so every published cell holding A1 is masked (see
+tests/confidentiality/test_tiny_masks.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +13,14 @@ from healthradar.pipeline import BuildResult
 
 
 def rows(build: BuildResult, indicator_id: str) -> list[dict]:
-    for r in build.results:
-        if r.indicator.id == indicator_id:
-            return r.data.to_pylist()
-    raise KeyError(indicator_id)
+    from healthradar.engine.duckdb_backend import DuckDBWarehouse
+
+    result = next(r for r in build.results if r.indicator.id == indicator_id)
+    wh = DuckDBWarehouse(build.out_dir / "warehouse.duckdb")
+    try:
+        return wh.to_rows(wh.table(result.indicator.table_name))
+    finally:
+        wh.close()
 
 
 def by(items: list[dict], *keys: str) -> dict:
@@ -25,6 +33,7 @@ def test_totals(tiny_build: BuildResult) -> None:
     assert (t["core"]["establishments"], t["core"]["jobs"]) == (3, 122.0)
     assert (t["revealed"]["establishments"], t["revealed"]["jobs"]) == (2, 14.5)
     assert t["total"]["jobs"] == 136.5
+    # F1's band is NN (non-employer, 0–0): it is not "without information"
     assert (t["total"]["jobs_low"], t["total"]["jobs_high"]) == (106.0, 167.0)
     assert t["total"]["jobs_measured"] == 1
     assert t["total"]["companies"] == 4
@@ -93,8 +102,10 @@ def test_indicator_values_long_format(tiny_build: BuildResult) -> None:
         and json.loads(v["dimensions"]) == {"perimetre": "total"}
     ]
     assert len(cell) == 1
-    # 5 establishments stand behind the total; nothing is masked before confidentiality exists
+    # 5 establishments stand behind the total, one (A1) under secrecy: masked by the frequency
+    # rule, its value kept here in the warehouse
     assert (cell[0]["value"], cell[0]["low"], cell[0]["high"]) == (136.5, 106.0, 167.0)
-    assert (cell[0]["unit"], cell[0]["units"], cell[0]["masked"]) == ("jobs", 5, False)
+    assert (cell[0]["unit"], cell[0]["units"], cell[0]["masked"]) == ("jobs", 5, True)
+    assert cell[0]["mask_reason"] == "frequency"
     share = [v for v in values if v["measure"] == "share_jobs"]
     assert share and all(v["unit"] == "share" for v in share)

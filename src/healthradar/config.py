@@ -126,6 +126,13 @@ class InputsSection(_Strict):
 class PerimeterSection(_Strict):
     core_naf: list[str] = Field(default_factory=lambda: list(DEFAULT_CORE_NAF))
     size_class_bounds: list[int] = Field(default_factory=lambda: list(DEFAULT_SIZE_BOUNDS))
+    unknown_jobs_high: float = Field(
+        default=9.0,
+        ge=0,
+        description="high bound of the jobs of an establishment without any headcount "
+        "information (no measured headcount, no register band); its central value and low "
+        "bound are 0 (docs/confidentiality.md)",
+    )
 
     @field_validator("core_naf")
     @classmethod
@@ -178,6 +185,36 @@ class QualitySection(_Strict):
     )
 
 
+class SourceRules(_Strict):
+    """Rules of one confidential source (`[confidentiality.sources.<input>]`), over the defaults."""
+
+    min_units: int | None = Field(default=None, ge=1)
+    dominance: list[tuple[int, float]] | None = None
+    protection: float | None = Field(default=None, gt=0, lt=1)
+
+
+class ConfidentialitySection(_Strict):
+    """Statistical confidentiality (docs/confidentiality.md): primary rules and protection."""
+
+    min_units: int = Field(default=3, ge=1, description="frequency rule: fewer units are masked")
+    dominance: list[tuple[int, float]] = Field(
+        default_factory=lambda: [(1, 85.0)],
+        description="(n, k) rules: the n largest contributions above k % of the cell are masked",
+    )
+    protection: float = Field(
+        default=0.10, gt=0, lt=1, description="protection interval: ± this share of a cell"
+    )
+    sources: dict[str, SourceRules] = Field(default_factory=dict)
+
+    @field_validator("dominance")
+    @classmethod
+    def _dominance(cls, rules: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        for n, k in rules:
+            if n < 1 or not 0 < k < 100:
+                raise ValueError("dominance rules are [n, k] with n ≥ 1 and 0 < k < 100")
+        return rules
+
+
 class Config(_Strict):
     project: ProjectSection
     inputs: InputsSection
@@ -188,6 +225,7 @@ class Config(_Strict):
     # [aliases.<input>] <column> = ["header", ...]: a project's own header names, checked
     # against the contracts at preflight (healthradar.ingest.aliases)
     aliases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    confidentiality: ConfidentialitySection = Field(default_factory=ConfidentialitySection)
 
     def naf_filieres(self) -> dict[str, str]:
         from healthradar.reference import normalise_naf

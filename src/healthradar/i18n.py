@@ -40,6 +40,19 @@ TEXT: dict[str, dict[str, str]] = {
         "chapters": "Chapitres",
         "skipped": "Indicateurs non calculés",
         "min_max": "min – max",
+        "masked_legend": "s : secret statistique. La valeur (et sa fourchette) est masquée : "
+        "elle révélerait, seule ou par différence avec d'autres cellules publiées, l'effectif "
+        "d'un établissement (règles : docs/confidentiality.md).",
+        "confidentiality": "Secret statistique",
+        "confidentiality_line": "{cells} cellules protégées ; masquées : {frequency} par la "
+        "règle de fréquence, {dominance} par la règle de dominance, {secondary} en secret "
+        "secondaire ; part des emplois dans les cellules masquées : {lost} (par tranche).",
+        "measure": "Mesure",
+        "cells": "Cellules",
+        "mask_frequency": "Fréquence",
+        "mask_dominance": "Dominance",
+        "mask_secondary": "Secondaire",
+        "information_lost": "Information perdue",
         "not_found": "Page introuvable",
         "reconciliation": "Réconciliation par fichier",
         "rows_read": "Lignes lues",
@@ -139,6 +152,19 @@ TEXT: dict[str, dict[str, str]] = {
         "chapters": "Chapters",
         "skipped": "Indicators not computed",
         "min_max": "min – max",
+        "masked_legend": "s: statistical confidentiality. The value (and its range) is masked: "
+        "alone or by difference with other published cells, it would reveal one "
+        "establishment's headcount (rules: docs/confidentiality.md).",
+        "confidentiality": "Statistical confidentiality",
+        "confidentiality_line": "{cells} cells protected; masked: {frequency} by the frequency "
+        "rule, {dominance} by the dominance rule, {secondary} by secondary suppression; "
+        "share of jobs in masked cells: {lost} (as a band).",
+        "measure": "Measure",
+        "cells": "Cells",
+        "mask_frequency": "Frequency",
+        "mask_dominance": "Dominance",
+        "mask_secondary": "Secondary",
+        "information_lost": "Information lost",
         "not_found": "Page not found",
         "reconciliation": "Reconciliation per file",
         "rows_read": "Rows read",
@@ -238,6 +264,14 @@ def fmt_share(value: object, lang: str) -> str:
     if number is None:
         return "–"
     return fmt_number(number * 100, lang, 1) + ("\u202f%" if lang == "fr" else "%")
+
+
+def fmt_band(band: str | None, lang: str) -> str:
+    """A band of percentages kept without its unit ('< 1', '1–5') with the unit written as
+    `fmt_share` writes it: '< 1 %' (narrow no-break space) / '< 1%'."""
+    if band is None:
+        return "–"
+    return band + ("\u202f%" if lang == "fr" else "%")
 
 
 def _decimal(value: object) -> Decimal | None:

@@ -1,5 +1,6 @@
 """Run a build: preflight, then ingest → validate → resolve → enrich → classify → indicators →
-quality → publish. This module only orders the stages, reports progress and times them.
+confidentiality → quality → publish. This module only orders the stages, reports progress and
+times them.
 
 The preflight reads the config and checks every declared file and required column before
 anything is written: a missing file or column raises `FatalInputError` (exit code 2 in the CLI)
@@ -26,6 +27,7 @@ import pyarrow as pa
 from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
+from healthradar.confidentiality.stage import protect
 from healthradar.config import CONFIG_FILE, Config, load_config
 from healthradar.config_checks import unknown_input_kind
 from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
@@ -223,8 +225,12 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
             "vintage": scope.vintage,
             "core_naf": scope.core_naf,
             "size_class_bounds": list(config.perimeter.size_class_bounds),
+            "unknown_jobs_high": config.perimeter.unknown_jobs_high,
         }
-        evaluation = plan.registry.evaluate(QueryContext(wh, settings), plan.available_inputs)
+        ctx = QueryContext(wh, settings)
+        evaluation = plan.registry.evaluate(ctx, plan.available_inputs)
+    with stages.stage("confidentiality"):
+        counts["confidentiality"] = protect(ctx, evaluation, config.confidentiality).as_dict()
     return counts, evaluation
 
 
@@ -290,6 +296,7 @@ def make_bundle(
         review_queue=quality.review_queue,
         decisions=quality.decisions,
         changes=quality.changes,
+        confidentiality=quality.confidentiality,
     )
 
 

@@ -7,7 +7,10 @@
     4   revealed  E     62.01Z 69  Santé numérique < 250 (1)          14.5 10   19   tranche
     5   revealed  F     70.22Z 01  Biotech/Pharma  Non renseignée (4) NULL NULL NULL unknown
 
-Every expected row below is summed from this table by hand; sums over no value are 0.
+Every expected row below is summed from this table by hand; sums over no value are 0. Row 5 has
+no headcount information: it counts 0 in jobs and jobs_low and the band-free default 9
+(`UNKNOWN_JOBS_HIGH`) in jobs_high, so every cell holding F gets +9 on its high bound: revealed
+19 + 9 = 28, total 167 + 9 = 176, and 0 → 9 in the cells where F is alone.
 """
 
 from __future__ import annotations
@@ -112,8 +115,8 @@ def test_totals(wh: Warehouse) -> None:
         wh,
         [
             {"perimetre": "core", **m(3, 2, 122.0, 96.0, 148.0, 1, 0)},
-            {"perimetre": "revealed", **m(2, 2, 14.5, 10.0, 19.0, 0, 1)},
-            {"perimetre": "total", **m(5, 4, 136.5, 106.0, 167.0, 1, 1)},
+            {"perimetre": "revealed", **m(2, 2, 14.5, 10.0, 28.0, 0, 1)},
+            {"perimetre": "total", **m(5, 4, 136.5, 106.0, 176.0, 1, 1)},
         ],
     )
 
@@ -146,7 +149,7 @@ def test_by_naf_sorts_by_jobs_within_perimeter(wh: Warehouse) -> None:
                 "perimetre": "revealed",
                 "naf": "70.22Z",
                 "naf_label": "Conseil pour les affaires",
-                **m(1, 1, 0.0, 0.0, 0.0, 0, 1),
+                **m(1, 1, 0.0, 0.0, 9.0, 0, 1),
             },
         ],
     )
@@ -168,7 +171,7 @@ def test_by_departement_lists_every_departement_of_the_scope(wh: Warehouse) -> N
         "emploi.by_departement",
         wh,
         [
-            _dep("01", "Ain", m(1, 1, 0.0, 0.0, 0.0, 0, 1), 1 / 5, 0.0),
+            _dep("01", "Ain", m(1, 1, 0.0, 0.0, 9.0, 0, 1), 1 / 5, 0.0),
             _dep("38", "Isère", m(2, 2, 82.0, 56.0, 108.0, 0, 0), 2 / 5, 82 / 136.5),
             _dep("69", "Rhône", m(2, 2, 54.5, 50.0, 59.0, 1, 0), 2 / 5, 54.5 / 136.5),
         ],
@@ -182,7 +185,7 @@ def test_by_departement_without_scope_keeps_departements_with_data(wh: Warehouse
         "emploi.by_departement",
         wh,
         [
-            _dep("01", "Ain", m(1, 1, 0.0, 0.0, 0.0, 0, 1), 1 / 5, 0.0),
+            _dep("01", "Ain", m(1, 1, 0.0, 0.0, 9.0, 0, 1), 1 / 5, 0.0),
             _dep("38", "Isère", m(2, 2, 82.0, 56.0, 108.0, 0, 0), 2 / 5, 82 / 136.5),
             _dep("69", "Rhône", m(2, 2, 54.5, 50.0, 59.0, 1, 0), 2 / 5, 54.5 / 136.5),
         ],
@@ -199,7 +202,7 @@ def test_by_size_class_in_size_order(wh: Warehouse) -> None:
         [
             {"size_class": SMALL, "size_order": 1, **m(2, 2, 22.0, 16.0, 28.0, 0, 0)},
             {"size_class": BIG, "size_order": 3, **m(2, 1, 114.5, 90.0, 139.0, 1, 0)},
-            {"size_class": UNKNOWN, "size_order": 4, **m(1, 1, 0.0, 0.0, 0.0, 0, 1)},
+            {"size_class": UNKNOWN, "size_order": 4, **m(1, 1, 0.0, 0.0, 9.0, 0, 1)},
         ],
     )
 
@@ -211,7 +214,7 @@ def test_by_filiere(wh: Warehouse) -> None:
         wh,
         [
             {"filiere": "Biotech/Pharma", "perimetre": "core", **m(2, 1, 114.5, 90.0, 139.0, 1, 0)},
-            {"filiere": "Biotech/Pharma", "perimetre": "revealed", **m(1, 1, 0.0, 0.0, 0.0, 0, 1)},
+            {"filiere": "Biotech/Pharma", "perimetre": "revealed", **m(1, 1, 0.0, 0.0, 9.0, 0, 1)},
             {"filiere": "Medtech", "perimetre": "core", **m(1, 1, 7.5, 6.0, 9.0, 0, 0)},
             {
                 "filiere": "Santé numérique",
@@ -238,7 +241,7 @@ def test_size_by_filiere(wh: Warehouse) -> None:
                 "filiere": "Biotech/Pharma",
                 "size_class": UNKNOWN,
                 "size_order": 4,
-                **m(1, 1, 0.0, 0.0, 0.0, 0, 1),
+                **m(1, 1, 0.0, 0.0, 9.0, 0, 1),
             },
             {
                 "filiere": "Medtech",

@@ -319,6 +319,17 @@ path = "{HEADCOUNTS_FILE}"
 # [perimeter]
 # core_naf = ["21.10Z", "21.20Z", "32.50A", "46.46Z", "72.11Z"]  # codes NAF du « cœur »
 # size_class_bounds = [250, 2000]  # bornes des classes de taille (<250, 250-1999, 2000+)
+# unknown_jobs_high = 9  # borne haute d'un établissement sans aucune information d'effectif
+
+# Secret statistique (docs/confidentiality.md) : les effectifs par établissement (synthétiques
+# ici) sont traités comme un extrait Urssaf sous secret ; valeurs par défaut de la statistique
+# publique, écrites pour l'exemple.
+[confidentiality]
+min_units = 3                 # règle de fréquence : moins de 3 établissements sous secret
+dominance = [[1, 85]]         # règle de dominance (n, k) : ajouter [2, 90] pour la forme (2, 90)
+protection = 0.10             # intervalle de protection : ± 10 % de la part sous secret
+# [confidentiality.sources.headcounts]   # règles propres à une source, au-dessus des défauts
+# min_units = 5
 """
 
 

@@ -52,8 +52,16 @@ class Dimension:
 @dataclass(frozen=True)
 class Measure:
     """A computed column. `units` names the result column counting the statistical units
-    behind each cell (for confidentiality rules); `confidential` says whether the measure's
-    source is under statistical secrecy (per-establishment headcounts) or open (the register)."""
+    behind each cell; `confidential` says whether the measure's source is under statistical
+    secrecy (per-establishment headcounts) or open (the register): it is declared, never guessed.
+
+    A confidential measure either has its own unit-level contributions (the indicator's
+    `contributions` query; `source` names the input whose rules apply, see
+    `[confidentiality.sources.<source>]`) or `follows` another measure of the indicator and is
+    masked with it (a share of jobs reveals the jobs when the total is published).
+
+    `interval="wilson"` makes the registry fill `low`/`high` with the Wilson score interval
+    (95 %) of the rate `successes / trials`, two columns the query returns."""
 
     name: str
     unit: str
@@ -63,10 +71,23 @@ class Measure:
     units: str | None = None
     confidential: bool = False
     kind: str = "number"  # number | share
+    source: str | None = None  # the input under secrecy (confidential measures)
+    follows: str | None = None  # masked whenever this measure of the same cell is masked
+    interval: str | None = None  # None | "wilson"
+    successes: str | None = None  # wilson: column of the numerator
+    trials: str | None = None  # wilson: column of the denominator
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return tuple(c for c in (self.name, self.low, self.high) if c)
+        extra = (self.successes, self.trials) if self.interval else ()
+        return tuple(c for c in (self.name, self.low, self.high, *extra) if c)
+
+    @property
+    def mask_column(self) -> str | None:
+        """The published column that says whether (and why) this measure's cell is masked."""
+        if not self.confidential:
+            return None
+        return f"{self.follows or self.name}_mask"
 
 
 CHART_KINDS: dict[str, tuple[str, ...]] = {
@@ -92,6 +113,10 @@ class Indicator:
     caveats: Texts = field(default_factory=dict)
     chart: Mapping[str, Any] = field(default_factory=dict)
     order_by: tuple[str, ...] = ()  # result columns; a leading '-' sorts descending
+    # Unit-level contributions of the confidential measures: one row per cell and unit, with
+    # the dimension columns, `unit` (an id), `secret` (whether that unit's value is under
+    # secrecy) and one column per confidential measure. See docs/confidentiality.md.
+    contributions: Callable[[QueryContext], Table] | None = None
 
     @property
     def table_name(self) -> str:
@@ -174,6 +199,7 @@ class Chapter:
         caveats: Texts | None = None,
         chart: Mapping[str, Any] | None = None,
         order_by: tuple[str, ...] = (),
+        contributions: Callable[[QueryContext], Table] | None = None,
     ) -> Callable[[Callable[[QueryContext], Table]], Callable[[QueryContext], Table]]:
         """Decorator: the function below is the indicator's query, this call its metadata."""
 
@@ -192,6 +218,7 @@ class Chapter:
                     caveats=dict(caveats or {}),
                     chart=dict(chart or {}),
                     order_by=order_by,
+                    contributions=contributions,
                 )
             )
             return query

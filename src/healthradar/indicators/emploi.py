@@ -8,7 +8,7 @@ is a measured headcount and `jobs_unknown` those without any headcount informati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import ibis
 from ibis.expr.types import Table
@@ -19,6 +19,7 @@ from healthradar.indicators.registry import IndicatorResult, QueryContext
 from healthradar.reference.filieres import FILIERE_TITLES
 
 SOURCES = ("register", "partners", "headcounts")
+MASKED = "s"  # what a page shows for a cell masked by statistical confidentiality
 REQUIRES = ("register",)  # partner lists and headcounts refine the figures; none is needed
 
 # -- measures (each with its own unit; jobs carry their bounds) ---------------------------------
@@ -39,6 +40,7 @@ JOBS = Measure(
     high="jobs_high",
     units="establishments",
     confidential=True,
+    source="headcounts",
 )
 JOBS_MEASURED = Measure(
     "jobs_measured",
@@ -66,6 +68,7 @@ SHARE_JOBS = Measure(
     units="establishments",
     confidential=True,
     kind="share",
+    follows="jobs",
 )
 STANDARD = (ESTABLISHMENTS, COMPANIES, JOBS, JOBS_MEASURED, JOBS_UNKNOWN)
 
@@ -146,33 +149,46 @@ def _key_figures(results: Mapping[str, IndicatorResult], lang: str) -> KeyFigure
     total, core, rev = (rows.get(k) or {} for k in ("total", "core", "revealed"))
 
     def n(row: Mapping[str, object], key: str) -> str:
-        return fmt_number(row.get(key) or 0, lang)
+        """A figure of the table; 's' where statistical confidentiality masks it."""
+        if not row:
+            return fmt_number(0, lang)
+        value = row.get(key)
+        return MASKED if value is None else fmt_number(value, lang)
 
+    masked = any(r.get(k) is None for r in (total, core, rev) if r for k in ("jobs", "jobs_low"))
     if lang == "fr":
         headline = (
             f"{n(total, 'jobs')} emplois dans {n(total, 'establishments')} établissements, dont "
             f"{n(core, 'jobs')} dans le cœur ({n(core, 'establishments')} établissements) et "
             f"{n(rev, 'jobs')} révélés ({n(rev, 'establishments')} établissements)."
         )
-        details = (
+        details = [
             f"Fourchette d'estimation : {n(total, 'jobs_low')} – {n(total, 'jobs_high')} emplois.",
             f"{n(total, 'jobs_measured')} établissements sur {n(total, 'establishments')} ont un "
-            f"effectif mesuré ; {n(total, 'jobs_unknown')} n'ont aucune information d'effectif "
-            "(comptés 0) ; les autres sont estimés depuis la tranche d'effectifs.",
-        )
+            f"effectif mesuré, les autres sont estimés depuis la tranche d'effectifs du "
+            f"répertoire, sauf {n(total, 'jobs_unknown')} qui n'ont aucune information "
+            "d'effectif : comptés 0 dans la valeur centrale et la borne basse, et à la valeur "
+            "par défaut sans tranche dans la borne haute.",
+        ]
+        if masked:
+            details.append("s : secret statistique (valeur masquée).")
     else:
         headline = (
             f"{n(total, 'jobs')} jobs in {n(total, 'establishments')} establishments, of which "
             f"{n(core, 'jobs')} in the core ({n(core, 'establishments')} establishments) and "
             f"{n(rev, 'jobs')} revealed ({n(rev, 'establishments')} establishments)."
         )
-        details = (
+        details = [
             f"Estimate range: {n(total, 'jobs_low')} – {n(total, 'jobs_high')} jobs.",
             f"{n(total, 'jobs_measured')} of {n(total, 'establishments')} establishments have a "
-            f"measured headcount; {n(total, 'jobs_unknown')} have no headcount information "
-            "(counted as 0); the others are estimated from the headcount band.",
-        )
-    return KeyFigures(headline, details)
+            "measured headcount and the others are estimated from the register's headcount band, "
+            f"except {n(total, 'jobs_unknown')} without any headcount information: counted as 0 "
+            "in the central value and the low bound, and at the band-free default in the high "
+            "bound.",
+        ]
+        if masked:
+            details.append("s: statistical confidentiality (masked value).")
+    return KeyFigures(headline, tuple(details))
 
 
 CHAPTER = Chapter(
@@ -190,16 +206,50 @@ CHAPTER = Chapter(
 )
 
 
-def _measures(t: Table) -> dict[str, ibis.Value]:
+UNKNOWN_JOBS_HIGH = 9.0  # high bound of an establishment without any headcount information
+
+
+def _unknown_high(ctx: QueryContext) -> float:
+    return float(ctx.settings.get("unknown_jobs_high", UNKNOWN_JOBS_HIGH))
+
+
+def _measures(t: Table, unknown_high: float) -> dict[str, ibis.Value]:
+    """An establishment without any headcount information counts 0 in the central value and
+    in the low bound, and `unknown_high` in the high bound (docs/confidentiality.md)."""
     return {
         "establishments": t.count().cast("int64"),
         "companies": t.siren.nunique().cast("int64"),
         "jobs": t.jobs.sum().fill_null(0).cast("float64"),
-        "jobs_low": t.jobs_low.sum().fill_null(0).cast("float64"),
-        "jobs_high": t.jobs_high.sum().fill_null(0).cast("float64"),
+        "jobs_low": t.jobs_low.fill_null(0).sum().fill_null(0).cast("float64"),
+        "jobs_high": t.jobs_high.fill_null(unknown_high).sum().fill_null(0).cast("float64"),
         "jobs_measured": t.count(where=t.jobs_source == "headcount").cast("int64"),
         "jobs_unknown": t.count(where=t.jobs.isnull()).cast("int64"),
     }
+
+
+def _contributions(t: Table, dims: list[str]) -> Table:
+    """One row per establishment and cell: its jobs, under secrecy when they are a measured
+    headcount; band estimates and unknowns (0) can be recomputed from the open register."""
+    return t.select(
+        *dims,
+        unit=t.siret,
+        secret=(t.jobs_source == "headcount").fill_null(False),
+        jobs=t.jobs.fill_null(0).cast("float64"),
+    )
+
+
+def _grouped(dims: list[str]) -> Callable[[QueryContext], Table]:
+    def contributions(ctx: QueryContext) -> Table:
+        return _contributions(ctx.table("perimeter"), dims)
+
+    return contributions
+
+
+def _totals_contributions(ctx: QueryContext) -> Table:
+    t = ctx.table("perimeter")
+    by_perimeter = _contributions(t, ["perimetre"])
+    overall = _contributions(t.mutate(perimetre=ibis.literal("total")), ["perimetre"])
+    return by_perimeter.union(overall, distinct=False)
 
 
 @CHAPTER.indicator(
@@ -221,11 +271,14 @@ def _measures(t: Table) -> dict[str, ibis.Value]:
     caveats=JOBS_CAVEATS,
     chart={"kind": "bar", "x": "perimetre", "y": "jobs"},
     order_by=("perimetre",),
+    contributions=_totals_contributions,
 )
 def totals(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
-    by_perimeter = t.group_by("perimetre").aggregate(**_measures(t))
-    overall = t.aggregate(**_measures(t)).mutate(perimetre=ibis.literal("total"))
+    by_perimeter = t.group_by("perimetre").aggregate(**_measures(t, _unknown_high(ctx)))
+    overall = t.aggregate(**_measures(t, _unknown_high(ctx))).mutate(
+        perimetre=ibis.literal("total")
+    )
     return by_perimeter.union(overall.select(*by_perimeter.columns))
 
 
@@ -248,10 +301,13 @@ def totals(ctx: QueryContext) -> Table:
     caveats=caveats(ESTIMATE, REVEALED, NAF_LABELS),
     chart={"kind": "barh", "y": "naf", "x": "jobs", "color": "perimetre"},
     order_by=("perimetre", "-jobs", "naf"),
+    contributions=_grouped(["perimetre", "naf"]),
 )
 def by_naf(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
-    return t.group_by(["perimetre", "naf", "naf_label"]).aggregate(**_measures(t))
+    return t.group_by(["perimetre", "naf", "naf_label"]).aggregate(
+        **_measures(t, _unknown_high(ctx))
+    )
 
 
 @CHAPTER.indicator(
@@ -276,10 +332,11 @@ def by_naf(ctx: QueryContext) -> Table:
         "second": "share_establishments",
     },
     order_by=("departement",),
+    contributions=_grouped(["departement"]),
 )
 def by_departement(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
-    agg = t.group_by("departement").aggregate(**_measures(t))
+    agg = t.group_by("departement").aggregate(**_measures(t, _unknown_high(ctx)))
     deps = ctx.table("ref_departements")
     scope = ctx.settings.get("departements")
     if scope is not None:
@@ -287,7 +344,7 @@ def by_departement(ctx: QueryContext) -> Table:
     else:
         deps = deps.filter(deps.code_departement.isin(agg.departement))
     joined = deps.left_join(agg, deps.code_departement == agg.departement)
-    names = [n for n in _measures(t) if n != "departement"]
+    names = list(_measures(t, 0.0))
     filled = joined.select(
         departement=joined.code_departement,
         departement_name=joined.nom,
@@ -320,10 +377,11 @@ def by_departement(ctx: QueryContext) -> Table:
     caveats=JOBS_CAVEATS,
     chart={"kind": "bar", "x": "size_class", "y": "jobs", "sort": "size_order"},
     order_by=("size_order",),
+    contributions=_grouped(["size_class"]),
 )
 def by_size_class(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
-    return t.group_by(["size_order", "size_class"]).aggregate(**_measures(t))
+    return t.group_by(["size_order", "size_class"]).aggregate(**_measures(t, _unknown_high(ctx)))
 
 
 @CHAPTER.indicator(
@@ -344,10 +402,11 @@ def by_size_class(ctx: QueryContext) -> Table:
     caveats=JOBS_CAVEATS,
     chart={"kind": "barh", "y": "filiere", "x": "jobs", "color": "perimetre"},
     order_by=("filiere", "perimetre"),
+    contributions=_grouped(["filiere", "perimetre"]),
 )
 def by_filiere(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
-    return t.group_by(["filiere", "perimetre"]).aggregate(**_measures(t))
+    return t.group_by(["filiere", "perimetre"]).aggregate(**_measures(t, _unknown_high(ctx)))
 
 
 @CHAPTER.indicator(
@@ -370,7 +429,10 @@ def by_filiere(ctx: QueryContext) -> Table:
         "sort": "size_order",
     },
     order_by=("filiere", "size_order"),
+    contributions=_grouped(["filiere", "size_class"]),
 )
 def size_by_filiere(ctx: QueryContext) -> Table:
     t = ctx.table("perimeter")
-    return t.group_by(["filiere", "size_order", "size_class"]).aggregate(**_measures(t))
+    return t.group_by(["filiere", "size_order", "size_class"]).aggregate(
+        **_measures(t, _unknown_high(ctx))
+    )

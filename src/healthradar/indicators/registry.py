@@ -22,7 +22,14 @@ from ibis.expr.types import Table
 
 from healthradar.contracts import Contract
 from healthradar.engine import Warehouse
-from healthradar.indicators.definition import CHART_KINDS, LANGS, Chapter, Indicator, Texts
+from healthradar.indicators.definition import (
+    CHART_KINDS,
+    LANGS,
+    Chapter,
+    Indicator,
+    Measure,
+    Texts,
+)
 
 INDICATOR_VALUES_SCHEMA = pa.schema(
     [
@@ -128,6 +135,8 @@ class Registry:
                 raise ValueError(f"{ind.id}: measure {m.name} needs both low and high, or none")
             if m.kind not in ("number", "share"):
                 raise ValueError(f"{ind.id}: measure {m.name} has unknown kind {m.kind!r}")
+            _check_confidential(ind, m)
+            _check_interval(ind, m)
         names = ind.dimension_names + tuple(m.name for m in ind.measures)
         if len(set(names)) != len(names):
             raise ValueError(f"{ind.id}: a name is used twice among dimensions and measures")
@@ -195,8 +204,46 @@ class Registry:
         return evaluation
 
 
+def _check_confidential(ind: Indicator, m: Measure) -> None:
+    if m.follows is not None:
+        if not m.confidential or m.follows not in [x.name for x in ind.measures]:
+            raise ValueError(f"{ind.id}: measure {m.name} follows {m.follows!r}: it must be "
+                             "confidential and follow a measure of the same indicator")  # fmt: skip
+    elif m.confidential and ind.contributions is None:
+        raise ValueError(f"{ind.id}: confidential measure {m.name} needs the indicator's "
+                         "contributions query (or `follows`)")  # fmt: skip
+
+
+def _check_interval(ind: Indicator, m: Measure) -> None:
+    if m.interval is None:
+        return
+    if m.interval != "wilson":
+        raise ValueError(f"{ind.id}: measure {m.name} has unknown interval {m.interval!r}")
+    if not (m.low and m.high and m.successes and m.trials):
+        raise ValueError(f"{ind.id}: measure {m.name}: a Wilson interval needs low, high, "
+                         "successes and trials")  # fmt: skip
+
+
+def wilson(successes: ibis.Value, trials: ibis.Value, z: float = 1.959963984540054) -> tuple[
+    ibis.Value, ibis.Value
+]:  # fmt: skip
+    """The Wilson score interval of successes/trials (Wilson 1927), as portable expressions:
+    unlike p ± z·√(p(1−p)/n) it stays inside [0, 1] and is not empty at 0 or n successes.
+    NULL when there is no trial."""
+    n = trials.cast("float64").nullif(0)
+    p = successes.cast("float64") / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).sqrt()
+    return centre - half, centre + half
+
+
 def evaluate_indicator(ctx: QueryContext, ind: Indicator) -> IndicatorResult:
     expr = ind.query(ctx)
+    for m in ind.measures:
+        if m.interval == "wilson" and m.low and m.high:
+            low, high = wilson(expr[m.successes], expr[m.trials])
+            expr = expr.mutate(**{m.low: low, m.high: high})
     missing = [c for c in ind.columns if c not in expr.columns]
     if missing:
         raise ValueError(f"{ind.id}: query lacks columns {missing}")
@@ -215,18 +262,27 @@ def evaluate_indicator(ctx: QueryContext, ind: Indicator) -> IndicatorResult:
     return IndicatorResult(ind, sql, data)
 
 
+def dimensions_key(ind: Indicator, record: Mapping[str, Any]) -> str:
+    """A cell's dimensions as the JSON object `indicator_values` stores (keys sorted)."""
+    return json.dumps(
+        {d: _jsonable(record.get(d)) for d in ind.dimension_names},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
 def indicator_values(results: Iterable[IndicatorResult]) -> pa.Table:
-    """The long table of every published cell (built from the small wide results)."""
+    """The long table of every published cell (built from the small wide results).
+
+    A measure's cell is masked when the result carries its mask column (added by the
+    confidentiality stage) with a reason; the value stays here, in the warehouse only."""
     rows: dict[str, list[Any]] = {name: [] for name in INDICATOR_VALUES_SCHEMA.names}
     for result in results:
         ind = result.indicator
         for record in result.data.to_pylist():
-            dims = json.dumps(
-                {d: _jsonable(record.get(d)) for d in ind.dimension_names},
-                ensure_ascii=False,
-                sort_keys=True,
-            )
+            dims = dimensions_key(ind, record)
             for m in ind.measures:
+                reason = record.get(m.mask_column) if m.mask_column else None
                 rows["indicator_id"].append(ind.id)
                 rows["dimensions"].append(dims)
                 rows["measure"].append(m.name)
@@ -236,8 +292,8 @@ def indicator_values(results: Iterable[IndicatorResult]) -> pa.Table:
                 rows["high"].append(_number(record.get(m.high)) if m.high else None)
                 units = record.get(m.units) if m.units else None
                 rows["units"].append(int(units) if units is not None else None)
-                rows["masked"].append(False)
-                rows["mask_reason"].append(None)
+                rows["masked"].append(reason is not None)
+                rows["mask_reason"].append(reason)
     return pa.table(rows, schema=INDICATOR_VALUES_SCHEMA)
 
 

@@ -26,6 +26,8 @@ def publish_bundle(bundle: Bundle, out: Path) -> None:
     write_csv(bundle.quality[bundle.lang], out / "quality.csv")
     write_csv(bundle.reconciliation, out / "reconciliation.csv")
     write_csv(bundle.to_resolve, out / "to_resolve.csv")
+    if bundle.confidentiality is not None:
+        write_csv(bundle.confidentiality, out / "confidentiality.csv")
     if bundle.resolution is not None:
         write_csv(bundle.resolution, out / "exports" / "resolution.csv")
     if bundle.changes is not None:

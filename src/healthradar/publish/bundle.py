@@ -48,6 +48,7 @@ class Bundle:
     engine: str = "duckdb"  # the backend that computed every figure
     quality_sql: dict[str, str] = field(default_factory=dict)  # query of each quality table
     warnings: list[BuildWarning] = field(default_factory=list)  # build-level, shown first
+    confidentiality: pa.Table | None = None  # per indicator: cells masked by reason, value lost
 
     def result(self, indicator_id: str) -> IndicatorResult:
         for r in self.results:

@@ -8,7 +8,8 @@ Nothing here knows a chapter: category texts come from `Dimension.display` (and 
 label column), axis titles from the measures, error bars from the plotted measure's own low/high
 columns. Every number a chart writes (bar tooltips, heatmap cells) is a text field formatted by
 `i18n.fmt_number`/`fmt_share` before the spec is built, so a chart never rounds differently from
-the table under it (d3 rounds half up on the binary value, Python half to even).
+the table under it (d3 rounds half up on the binary value, Python half to even). A cell masked by
+statistical confidentiality has no value (Vega-Lite leaves NULLs out) and its text reads 's'.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from healthradar.indicators.registry import IndicatorResult
 PALETTE = ("#1f5f8b", "#e07b39", "#6b6b6b", "#4c9a2a", "#a23b72", "#d4a017", "#3c8dbc")
 WIDTH = 560
 LABEL_CHARS = 45
+MASKED = "s"  # statistical confidentiality: the cell's value is not published
 
 
 def text_field(column: str) -> str:
@@ -67,8 +69,11 @@ def _rows(result: IndicatorResult, lang: str) -> list[dict[str, Any]]:
         for column in record:
             measure = _measure(ind, column)
             bound = next((m for m in ind.measures if column in (m.low, m.high)), None)
-            if measure is not None or bound is not None:
-                row[text_field(column)] = _number_text(measure or bound, record[column], lang)
+            owner = measure or bound
+            if owner is not None and owner.mask_column and record.get(owner.mask_column):
+                row[text_field(column)] = MASKED  # the value is NULL: Vega draws no mark
+            elif owner is not None:
+                row[text_field(column)] = _number_text(owner, record[column], lang)
             else:
                 row[text_field(column)] = _category(ind, column, record, lang)
         rows.append(row)

@@ -56,6 +56,8 @@ def definition_metadata(ind: Indicator, synthetic: bool) -> dict[str, Any]:
                 "high": m.high,
                 "units": m.units,
                 "confidential": m.confidential,
+                "source": m.source,  # the input whose secrecy rules mask it
+                "follows": m.follows,  # masked whenever this measure is
             }
             for m in ind.measures
         ],

@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from healthradar.i18n import fmt_number, fmt_share, t
-from healthradar.indicators.definition import Chapter, KeyFigures
+from healthradar.i18n import fmt_band, fmt_number, fmt_share, t
+from healthradar.indicators.definition import Chapter, KeyFigures, Measure
 from healthradar.indicators.registry import IndicatorResult
 from healthradar.publish.bundle import Bundle
 from healthradar.publish.charts import chart_spec, render_svg
@@ -49,9 +49,17 @@ def _common(bundle: Bundle, lang: str, title: str) -> dict[str, Any]:
     }
 
 
+MASKED = "s"  # a cell masked by statistical confidentiality (legend: i18n 'masked_legend')
+
+
+def is_masked(record: dict[str, Any], measure: Measure) -> bool:
+    return bool(measure.mask_column and record.get(measure.mask_column))
+
+
 def _table(result: IndicatorResult, lang: str) -> tuple[list[dict[str, Any]], list[list[str]]]:
     """Headers and cells: each dimension through its value labels, then its label column (sort
-    columns stay hidden); each measure formatted by kind, then its min – max when bounded."""
+    columns stay hidden); each measure formatted by kind, then its min – max when bounded; a
+    masked cell reads 's' (and its bounds too), never a number."""
     ind = result.indicator
     headers: list[dict[str, Any]] = []
     for d in ind.dimensions:
@@ -73,9 +81,11 @@ def _table(result: IndicatorResult, lang: str) -> tuple[list[dict[str, Any]], li
                 cells.append("" if label is None else str(label))
         for m in ind.measures:
             fmt = fmt_share if m.kind == "share" else fmt_number
-            cells.append(fmt(rec.get(m.name), lang))
+            hidden = is_masked(rec, m) or (m.confidential and rec.get(m.name) is None)
+            cells.append(MASKED if hidden else fmt(rec.get(m.name), lang))
             if m.low and m.high:
-                cells.append(f"{fmt(rec.get(m.low), lang)} – {fmt(rec.get(m.high), lang)}")
+                bounds = f"{fmt(rec.get(m.low), lang)} – {fmt(rec.get(m.high), lang)}"
+                cells.append(MASKED if hidden else bounds)
         rows.append(cells)
     return headers, rows
 
@@ -101,6 +111,7 @@ def render_chapter(bundle: Bundle, chapter: Chapter, lang: str, out: Path) -> di
         if spec is not None:
             specs[ind.id] = spec
         headers, rows = _table(result, lang)
+        masked = any(MASKED in row[len(ind.dimensions) :] for row in rows)
         sections.append(
             {
                 "id": ind.id,
@@ -110,6 +121,7 @@ def render_chapter(bundle: Bundle, chapter: Chapter, lang: str, out: Path) -> di
                 "headers": headers,
                 "rows": rows,
                 "caveat": ind.caveats.get(lang, ""),
+                "masked": masked,
                 "sources": ", ".join(ind.sources),
                 "sql": result.sql,
             }
@@ -190,6 +202,25 @@ def _issues_by_file(issues: pa.Table, lang: str) -> list[dict[str, Any]]:
     return sorted(files.values(), key=lambda f: f["file"])
 
 
+def _confidentiality(bundle: Bundle, lang: str) -> dict[str, Any] | None:
+    """Cells masked by reason and the band of information lost, per indicator and overall."""
+    if bundle.confidentiality is None or bundle.confidentiality.num_rows == 0:
+        return None
+    rows = bundle.confidentiality.to_pylist()
+    whole = next((r for r in rows if r["indicator_id"] == "ALL"), None)
+    if whole is None:
+        return None
+    line = t(lang, "confidentiality_line", cells=fmt_number(whole["cells"], lang),
+             **{k: fmt_number(whole[k], lang) for k in ("frequency", "dominance", "secondary")},
+             lost=fmt_band(whole["information_lost_pct"], lang))  # fmt: skip
+    shown = [
+        {**r, "information_lost": fmt_band(r["information_lost_pct"], lang)}
+        for r in rows
+        if r is not whole
+    ]
+    return {"rows": shown, "line": line}
+
+
 def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
     files = []
     for f in bundle.input_files.to_pylist():
@@ -220,6 +251,7 @@ def render_quality(bundle: Bundle, lang: str, out: Path) -> None:
             decisions=_decisions(bundle),
             changes=_changes(bundle, lang),
             decision_names=[(d, t(lang, f"decision_{d}")) for d in DECISIONS],
+            confidentiality=_confidentiality(bundle, lang),
         )
     )
     (out / "quality.html").write_text(html, encoding="utf-8")

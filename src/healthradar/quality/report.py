@@ -46,6 +46,7 @@ class QualityReport:
     rows_read_total: int
     rows_rejected_total: int
     sql: dict[str, str] = field(default_factory=dict)
+    confidentiality: pa.Table | None = None  # per indicator: cells masked by reason, jobs lost
 
 
 def load_reasons(wh: Warehouse) -> None:
@@ -178,6 +179,46 @@ def partner_summary(wh: Warehouse) -> Table:
     return j.group_by("outcome").aggregate(companies=j.count().cast("int64"))
 
 
+# Bands in percent, without the unit: each page writes it in its language (i18n.fmt_band).
+LOSS_BANDS = ((0.0, "0"), (0.01, "< 1"), (0.05, "1–5"), (0.10, "5–10"), (0.25, "10–25"),
+              (0.50, "25–50"))  # fmt: skip
+
+
+def loss_band(share: ibis.Value) -> ibis.Value:
+    """The information lost as a band, never as an exact share: an exact share of the masked
+    value, next to the published cells of the same table, would give the masked sum back."""
+    first, *rest = LOSS_BANDS
+    return ibis.cases(
+        (share <= first[0], first[1]), *((share < b, label) for b, label in rest), else_="≥ 50"
+    )
+
+
+def confidentiality_summary(wh: Warehouse) -> Table:
+    """Per indicator and measure: cells protected, masked by reason, and the band of the
+    information lost (share of the measure's value in masked cells). The build-level line is
+    `ALL`. Implicit table totals (shares' denominators) are not counted as cells."""
+    c = wh.table("confidentiality_cells")
+    c = c.filter(c.dimensions != '"*"')
+    zero = ibis.literal(0.0)
+
+    def summary(t: Table) -> dict[str, ibis.Value]:
+        value = t.value.abs().sum().fill_null(zero)
+        lost = t.value.abs().sum(where=t.masked).fill_null(zero)
+        return {
+            "cells": t.count().cast("int64"),
+            "frequency": t.count(where=t.mask_reason == "frequency").fill_null(0).cast("int64"),
+            "dominance": t.count(where=t.mask_reason == "dominance").fill_null(0).cast("int64"),
+            "secondary": t.count(where=t.mask_reason == "secondary").fill_null(0).cast("int64"),
+            "information_lost_pct": loss_band(lost / value.nullif(0)).fill_null("0"),
+        }
+
+    per = c.group_by(["indicator_id", "measure"]).aggregate(**summary(c))
+    whole = c.aggregate(**summary(c)).mutate(
+        indicator_id=ibis.literal("ALL"), measure=ibis.literal("*")
+    )
+    return per.union(whole.select(*per.columns))
+
+
 # table -> (query, order of its rows); materialised once, then fetched sorted.
 def _report_tables(wh: Warehouse) -> dict[str, tuple[Table, tuple[str, ...]]]:
     return {
@@ -188,6 +229,11 @@ def _report_tables(wh: Warehouse) -> dict[str, tuple[Table, tuple[str, ...]]]:
         "quality_decisions": (decisions_by_list(wh), ("input", "decision")),
         "quality_issues_fr": (issues_with_messages(wh, "fr"), ISSUE_ORDER),
         "quality_issues_en": (issues_with_messages(wh, "en"), ISSUE_ORDER),
+        **(
+            {"quality_confidentiality": (confidentiality_summary(wh), ("indicator_id", "measure"))}
+            if wh.has_table("confidentiality_cells")
+            else {}
+        ),
     }
 
 
@@ -231,4 +277,5 @@ def build_report(wh: Warehouse) -> QualityReport:
         rows_read_total=sum(int(v or 0) for v in recon.column("rows_read").to_pylist()),
         rows_rejected_total=sum(int(v or 0) for v in recon.column("rejected").to_pylist()),
         sql={name: wh.sql_log[name] for name in tables},
+        confidentiality=fetched.get("quality_confidentiality"),
     )

@@ -147,8 +147,10 @@ def scoring_side(wh: Warehouse) -> int:
     parts = rows.select(
         *(c for c in SIDE_COLUMNS if c not in KEY_COLUMNS and c != "unique_id"),
         full_key=rows.name_key,
-        part=rows.name.re_split(_PART_SEPARATORS).unnest().strip(),
+        part=rows.name.re_split(_PART_SEPARATORS).unnest(),
     )
+    # stripped in a step of its own: Spark refuses an expression around `explode`
+    parts = parts.mutate(part=parts.part.strip())
     parts = parts.mutate(**_keys(parts, parts.part), words=name_words(parts.part))
     parts = parts.filter(
         parts.words.notnull()

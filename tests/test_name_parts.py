@@ -1,11 +1,14 @@
-"""A name written in two parts is also scored under each part (`candidates.scoring_side`)."""
+"""The partner side of the comparison: a name written in two parts is also scored under each
+part (`candidates.scoring_side`); candidates and place-free blocking stay within bounds
+(`candidates.candidate_units`, `candidates.gate_partner_side`)."""
 
 from __future__ import annotations
 
 import ibis
 import pyarrow as pa
 
-from healthradar.engine import memory_warehouse
+from healthradar.engine import Warehouse, memory_warehouse
+from healthradar.resolve import candidates
 from healthradar.resolve.candidates import _keys, _side, scoring_side
 
 
@@ -45,3 +48,86 @@ def test_each_part_of_a_two_part_name_is_an_entry_of_its_own() -> None:
         (5, "clinique verlab", "AB / Clinique Verlab"),
     ]
     assert len({r["unique_id"] for r in rows}) == len(rows)  # Splink needs distinct ids
+
+
+def _strings(rows: list[dict[str, str | None]]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=pa.schema([(k, pa.string()) for k in rows[0]]))
+
+
+def _register(wh: Warehouse, units: list[tuple[str, str, str]]) -> None:
+    """Legal units (siren, denomination, commune of their one establishment)."""
+    wh.load_arrow(
+        "register_legal_units",
+        _strings(
+            [
+                {
+                    "siren": s,
+                    "denominationUniteLegale": name,
+                    "sigleUniteLegale": None,
+                    "denominationUsuelle1UniteLegale": None,
+                    "etatAdministratifUniteLegale": "A",
+                }
+                for s, name, _ in units
+            ]
+        ),
+    )
+    wh.load_arrow(
+        "register_establishments",
+        _strings(
+            [
+                {
+                    "siren": s,
+                    "enseigne1Etablissement": None,
+                    "denominationUsuelleEtablissement": None,
+                    "codeCommuneEtablissement": commune,
+                }
+                for s, _, commune in units
+            ]
+        ),
+    )
+
+
+def _to_score(wh: Warehouse, rows: list[tuple[int, str, str | None]]) -> None:
+    """Rows to score (line, name, département), keyed as `partner_side` keys them."""
+    wh.load_arrow(
+        "raw",
+        pa.Table.from_pylist(
+            [{"line": line, "name": name, "departement": dep} for line, name, dep in rows],
+            schema=pa.schema([("line", pa.int64()), ("name", pa.string()),
+                              ("departement", pa.string())]),
+        ),
+    )  # fmt: skip
+    raw = wh.table("raw")
+    values = {"unique_id": raw.line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
+    values |= {"line": raw.line, "name": raw.name, "departement": raw.departement}
+    wh.materialise("resolve_to_score", _side(raw, {**values, **_keys(raw, raw.name)}))
+
+
+def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch) -> None:
+    # 'zorba' is held by three units: with the rare-word bound lowered to 1 it is a common word
+    monkeypatch.setattr(candidates, "RARE_WORD_UNITS", 1)
+    wh = memory_warehouse()
+    _register(
+        wh,
+        [
+            ("111111118", "ZORBA", "69123"),  # Lyon (69)
+            ("222222226", "ZORBA CONSEIL", "69266"),  # Villeurbanne (69)
+            ("333333334", "ZORBA SANTE", "13055"),  # Marseille (13)
+            ("444444442", "KELTIS", "13055"),  # a rare word, found anywhere
+        ],
+    )
+    _to_score(wh, [(2, "Pharmacie Zorba", "69"), (3, "Keltis", None), (4, "Zorba", None)])
+    candidates.candidate_units(wh)
+    got = {r["siren"] for r in wh.to_rows(wh.table("resolve_candidate_units"))}
+    # line 2: 'zorba' in 69 -> the two units of 69, not Marseille's; line 3: 'keltis' is held by
+    # one unit, so it counts anywhere; line 4: no place, common word -> only the unit whose
+    # whole name is 'zorba'
+    assert got == {"111111118", "222222226", "444444442"}
+
+    candidates.gate_partner_side(wh)
+    left = {r["line"]: r for r in wh.to_rows(wh.table("resolve_left"))}
+    assert left[2]["core_first_rare"] is None  # common: blocks only with its département
+    assert left[3]["core_first_rare"] == "keltis"  # rare: blocks anywhere
+    assert left[2]["key_ends"] is None  # has a place
+    # no place: the key's first and last four letters, 'zorb' + 'orba' of 'zorba'
+    assert left[4]["key_ends"] == "zorborba"

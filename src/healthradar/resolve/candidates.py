@@ -27,10 +27,9 @@ from healthradar.resolve.normalise import (
     postcode_key,
 )
 
-#: a word shared by more legal units than this does not alone make a register candidate
+#: a word (or end of a word) shared by more legal units than this does not alone make a
+#: register candidate
 MAX_TOKEN_UNITS = 5000
-#: the same for the first or last four letters of a word, which many more words share
-MAX_END_UNITS = 5000
 #: shortest word that can make a candidate
 MIN_TOKEN_LENGTH = 3
 
@@ -241,8 +240,7 @@ def candidate_units(wh: Warehouse) -> int:
     wh.materialise("resolve_word_units", counts)
     hits = hits.join(wh.table("resolve_word_units"), ["kind", "key"])
     rare = hits.filter(hits.units <= RARE_WORD_UNITS).select("siren")
-    cap = ibis.ifelse(hits.kind == "word", MAX_TOKEN_UNITS, MAX_END_UNITS)
-    common = hits.filter((hits.units > RARE_WORD_UNITS) & (hits.units <= cap))
+    common = hits.filter((hits.units > RARE_WORD_UNITS) & (hits.units <= MAX_TOKEN_UNITS))
     placed = row_keys.filter(row_keys.departement.notnull())
     common = common.join(placed, ["kind", "key"]).select("siren", "departement").distinct()
     est = wh.table("register_establishments")

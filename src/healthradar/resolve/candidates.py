@@ -55,8 +55,6 @@ def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
         "name_full": name_words(name),
         "name_key": key,
         "tokens": tokens,
-        "first_token": tokens[0],
-        "last_token": tokens[tokens.length() - 1],
         "name_prefix": key.substr(0, 3),
         "key_head": key.substr(0, 4),
         "key_tail": key.right(4),
@@ -66,7 +64,7 @@ def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
 KEY_COLUMNS = (
     "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
     "first_tail", "last_head", "name_full", "name_key",
-    "tokens", "first_token", "last_token", "name_prefix", "key_head", "key_tail",
+    "tokens", "name_prefix", "key_head", "key_tail",
 )  # fmt: skip
 
 

@@ -39,7 +39,7 @@ SIDE_COLUMNS = (
     "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
     "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
     "first_tail", "last_head",
-    "first_token", "last_token", "name_prefix", "key_head", "key_tail", "commune", "postcode",
+    "name_prefix", "key_head", "key_tail", "commune", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
     *REGISTER_FACTS,
 )  # fmt: skip

@@ -73,7 +73,7 @@ def test_ambiguous_alias_refused() -> None:
 
 @pytest.mark.parametrize(("contract", "col"), COLUMNS, ids=IDS)
 def test_declared_reasons_exist(contract: Contract, col: Column) -> None:
-    """Every reason code a declared rule in force can give has FR/EN messages in errors.py."""
+    """Every reason code a declared rule in force can give has FR/EN messages in reasons.py."""
     if col.name not in HAND_WRITTEN[contract.input_kind]:
         assert declared_reasons(col) <= set(REASONS)
 

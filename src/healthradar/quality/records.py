@@ -6,7 +6,7 @@ back as one union. Re-running a step replaces its tables instead of adding twice
 code runs on every backend (no INSERT, no DELETE).
 
 Issues: (input, file, line, column, raw_value, reason, detail) — reason is a code of
-`errors.REASONS`. Outcomes: (input, file, line, outcome, entity_id, status) — outcome is
+`reasons.REASONS`. Outcomes: (input, file, line, outcome, entity_id, status) — outcome is
 integrated | merged | rejected; every row of a partner-style input ends with exactly one.
 """
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from healthradar.engine import Warehouse, memory_warehouse
 from healthradar.resolve import candidates
-from healthradar.resolve.candidates import _keys, _side, scoring_side
+from healthradar.resolve.candidates import _side, scoring_side, side_keys
 
 
 def test_each_part_of_a_two_part_name_is_an_entry_of_its_own() -> None:
@@ -27,7 +27,7 @@ def test_each_part_of_a_two_part_name_is_an_entry_of_its_own() -> None:
     )
     raw = wh.table("raw")
     values = {"unique_id": ibis.literal(0), "input": raw.input, "file": raw.file}
-    values |= {"line": raw.line, "name": raw.name, **_keys(raw, raw.name)}
+    values |= {"line": raw.line, "name": raw.name, **side_keys(raw, raw.name)}
     wh.materialise("resolve_unsettled", _side(raw, values))
 
     # Worked by hand: every row once under its whole key, plus
@@ -100,7 +100,7 @@ def _to_score(wh: Warehouse, rows: list[tuple[int, str, str | None]]) -> None:
     raw = wh.table("raw")
     values = {"unique_id": raw.line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
     values |= {"line": raw.line, "name": raw.name, "departement": raw.departement}
-    wh.materialise("resolve_to_score", _side(raw, {**values, **_keys(raw, raw.name)}))
+    wh.materialise("resolve_to_score", _side(raw, {**values, **side_keys(raw, raw.name)}))
 
 
 def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch) -> None:

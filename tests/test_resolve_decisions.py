@@ -209,6 +209,8 @@ def test_valid_siren_whose_name_agrees_is_exact(resolution: dict) -> None:
     row = resolution[(CLUSTER, 2)]
     assert outcome(row) == ("exact", NOVALYS.siren, "siren_given_name_agrees")
     assert row["entity_id"] == f"siren:{NOVALYS.siren}"
+    # settled by its names before scoring (`given_siren`): no score, the name that agreed
+    assert (row["score"], row["register_name"]) == ("", "NOVALYS BIOPHARMA")
 
 
 def test_valid_siren_of_another_company_is_caught(resolution: dict) -> None:

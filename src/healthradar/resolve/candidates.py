@@ -34,7 +34,7 @@ MAX_TOKEN_UNITS = 5000
 MIN_TOKEN_LENGTH = 3
 
 
-def _keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
+def side_keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
     key = name_key(name)
     tokens = name_tokens(name, key=key)
     distinctive = tokens.filter(lambda w: ~w.isin(GENERIC_WORDS))
@@ -102,7 +102,7 @@ def partner_side(wh: Warehouse) -> int:
         departement=ibis.ifelse(j.departements == 1, j.one_departement, null_text()),
     )
     w = ibis.window(order_by=["input", "file", "line"])
-    keyed = j.mutate(**_keys(j, j.name), digits=digits_only(j.siren_raw.fill_null("")))
+    keyed = j.mutate(**side_keys(j, j.name), digits=digits_only(j.siren_raw.fill_null("")))
     # the digits of an unusable SIREN (a typo, a swap): still evidence for the company
     hint = ibis.ifelse(
         keyed.siren.isnull() & keyed.digits.re_search("^[0-9]{9}([0-9]{5})?$"),
@@ -148,7 +148,7 @@ def scoring_side(wh: Warehouse) -> int:
     )
     # stripped in a step of its own: Spark refuses an expression around `explode`
     parts = parts.mutate(part=parts.part.strip())
-    parts = parts.mutate(**_keys(parts, parts.part), words=name_words(parts.part))
+    parts = parts.mutate(**side_keys(parts, parts.part), words=name_words(parts.part))
     parts = parts.filter(
         parts.words.notnull()
         & (parts.name_key.length() >= MIN_PART_KEY)
@@ -276,10 +276,10 @@ def gate_partner_side(wh: Warehouse) -> int:
     return wh.materialise("resolve_left", gated.select(*SIDE_COLUMNS))
 
 
-def register_side(wh: Warehouse) -> int:
-    """`resolve_register`: one entry per establishment of a candidate unit and per name
-    (`candidate_units` runs first)."""
-    units = wh.table("resolve_candidate_units")
+def register_entries(wh: Warehouse, units: Table) -> Table:
+    """Every (establishment, name) entry of the legal units in `units` (a `siren` column): the
+    names of its legal unit, and its own sign and usual name, with its place and states. What
+    `register_side` compares rows with, and what `given_siren` checks a given SIREN against."""
     lu = wh.table("register_legal_units").semi_join(units, "siren")
     est = wh.table("register_establishments").semi_join(units, "siren")
     aliases = wh.table("ref_commune_aliases")
@@ -307,11 +307,15 @@ def register_side(wh: Warehouse) -> int:
         for variant, col in (("enseigne", "enseigne"), ("establishment", "usual"))
     ]  # fmt: skip
     entries = by_unit.union(*own).distinct()
-    entries = entries.join(
-        lu.select("siren", company_etat=lu.etatAdministratifUniteLegale), "siren"
-    )
+    return entries.join(lu.select("siren", company_etat=lu.etatAdministratifUniteLegale), "siren")
+
+
+def register_side(wh: Warehouse) -> int:
+    """`resolve_register`: one entry per establishment of a candidate unit and per name
+    (`candidate_units` runs first)."""
+    entries = register_entries(wh, wh.table("resolve_candidate_units"))
     w = ibis.window(order_by=["siret", "variant", "name"])
-    keyed = entries.mutate(**_keys(entries, entries.name))
+    keyed = entries.mutate(**side_keys(entries, entries.name))
     side = _side(
         keyed,
         {

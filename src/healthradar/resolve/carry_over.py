@@ -19,7 +19,7 @@ CARRIED = ("exact", "matched", "merged")
 
 
 def carry_over(wh: Warehouse) -> int:
-    """`resolve_carried` (rows keeping their previous company) and `resolve_unsettled` (the
+    """`resolve_carried` (rows keeping their previous company) and `resolve_uncarried` (the
     others); returns the number of rows carried over."""
     partners = wh.table("resolve_partners")
     rows = wh.table("partner_rows").select(*ORIGIN, "siren_raw")
@@ -56,5 +56,5 @@ def carry_over(wh: Warehouse) -> int:
     kept = same.join(active, "carried_siren")
     kept = kept.select(*ORIGIN, "carried_siren", "carried_decision", "carried_name")
     n = wh.materialise("resolve_carried", kept)
-    wh.materialise("resolve_unsettled", partners.anti_join(kept, ORIGIN))
+    wh.materialise("resolve_uncarried", partners.anti_join(kept, ORIGIN))
     return n

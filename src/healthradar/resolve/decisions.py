@@ -4,7 +4,8 @@ In order of precedence:
 1. the analyst's decision from `inputs/review_decisions.csv`, when it still applies; then the
    previous build's company for an unchanged row (`carry_over`, rule `previous_build`);
 2. **exact**: the partner gave a valid SIREN and the register's names for it agree with the
-   partner's name (or the partner gave no name). A valid SIREN whose names disagree is not
+   partner's name (or the partner gave no name) — settled before scoring when a simple test
+   suffices (`given_siren`), else after it. A valid SIREN whose names disagree is not
    believed: the row goes on to matching, so the SIREN of another company is caught;
 3. **matched**: the best company scores at least `MATCH_THRESHOLD` and no other company comes
    within `AMBIGUITY_MARGIN` of it (a homonym in the same place is for a human to decide);
@@ -86,12 +87,20 @@ def decide(wh: Warehouse) -> int:
     j = p.left_join(best, ORIGIN)
     j = j.select(p, *(c for c in best.columns if c not in ORIGIN))
     j = _add(j, given, [*ORIGIN, j.siren_key == given.given_siren])
-    for other in (reviewed, _candidates(wh), wh.table("resolve_carried")):
+    settled = (
+        reviewed,
+        _candidates(wh),
+        wh.table("resolve_carried"),
+        wh.table("resolve_confirmed"),
+    )
+    for other in settled:
         j = _add(j, other, ORIGIN)
     kept = j.carried_siren.notnull()
 
+    # settled before scoring (`given_siren`), or confirmed by the scored pairs
     confirmed = j.siren_key.notnull() & (
-        (j.given_siren.notnull() & (j.name.isnull() | j.given_agrees.fill_null(False)))
+        j.confirmed_siren.notnull()
+        | (j.given_siren.notnull() & (j.name.isnull() | j.given_agrees.fill_null(False)))
         | j.nameless_siren.notnull()
     )
     clear = j.next_weight.isnull() | (j.best_weight - j.next_weight >= AMBIGUITY_MARGIN)
@@ -135,7 +144,7 @@ def decide(wh: Warehouse) -> int:
     register_name = ibis.cases(
         (j.review_decision.notnull(), j.review_name),
         (kept, j.carried_name),
-        (confirmed, j.given_name),
+        (confirmed, j.confirmed_name.coalesce(j.given_name)),
         else_=j.best_name,
     )
     out = j.select(

@@ -1,7 +1,8 @@
 """The resolve stage: partner rows → decisions → entities, and the tables a reader checks.
 
 Order: keys of both sides (`candidates`), the rows that keep the previous build's company
-(`carry_over`), Splink scores of the others (`matching`), the analyst's standing decisions
+(`carry_over`), the rows whose given SIREN the register's names confirm (`given_siren`),
+Splink scores of the others (`matching`), the analyst's standing decisions
 (`review`), one decision per row (`decisions`), entities and merges (`entities`),
 then `resolution` (one row per partner row, rejected ones included: what `out/exports/
 resolution.csv` shows) and `review_queue` (the rows a human should look at, with their
@@ -30,6 +31,7 @@ from healthradar.resolve.candidates import (
 from healthradar.resolve.carry_over import carry_over
 from healthradar.resolve.decisions import decide
 from healthradar.resolve.entities import link_entities
+from healthradar.resolve.given_siren import confirm_given_sirens
 from healthradar.resolve.matching import predict, rank_companies
 from healthradar.resolve.review import apply_review_decisions, row_key
 
@@ -50,9 +52,10 @@ def _timed(step: Callable[[Warehouse], int], wh: Warehouse) -> int:
 def resolve(wh: Warehouse) -> dict[str, int]:
     counts = {"partner_rows": _timed(partner_side, wh)}
     counts["carried_over"] = _timed(carry_over, wh)
-    # Nothing to score (no partner list, or every row carried over): the register's names are
-    # not read at all — on the national file that saves a pass over every name.
-    to_score = counts["partner_rows"] - counts["carried_over"]
+    counts["confirmed_by_names"] = _timed(confirm_given_sirens, wh)
+    # Nothing to score (no partner list, every row carried over or confirmed): the register's
+    # names are not searched — on the national file that saves a pass over every name.
+    to_score = counts["partner_rows"] - counts["carried_over"] - counts["confirmed_by_names"]
     counts["partner_names_scored"] = _timed(scoring_side, wh)
     if to_score:
         counts["candidate_units"] = _timed(candidate_units, wh)

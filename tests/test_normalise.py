@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthradar.engine import Warehouse, memory_warehouse
+from healthradar.engine.expressions import strip_spaces
 from healthradar.reference import load_reference_tables, read_reference_table
 from healthradar.resolve.normalise import (
     city_key,
@@ -48,7 +49,7 @@ def wh() -> Iterator[Warehouse]:
 # Letters both twins fold (French accents, ligatures, both cases), digits, and the punctuation
 # partner lists carry: other scripts are outside what the twins promise to agree on.
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèêëàâäîïôöùûüçÉÈÊÀÂÎÔÙÇœŒæß"
-_CHARS = _LETTERS + "0123456789 .&'-,()/\u00a0\t°€"
+_CHARS = _LETTERS + "0123456789 .&'-,()/\u00a0\t\n\r\x0b\x0c°€"
 _NAME_WORDS = (
     "SAS", "S.A.S.", "S.A.S", "s.a.", "SARL", "S.A.R.L.", "SA", "sasu", "EURL", "SELARL", "GIE",
     "Société", "société par actions simplifiée", "Société Anonyme", "SOCIETE A RESPONSABILITE",
@@ -93,6 +94,8 @@ _NAME_EXPRS: dict[str, Callable[[ibis.Table], Any]] = {
     # the same, from a key given as a column expression
     "tokens_of_key": lambda t: name_tokens(t.v, key=name_key(t.v)),
     "sigle_of_key": lambda t: sigle_key(t.v, key=name_key(t.v)),
+    # the register's cleaning: the same as a plain strip, only cheaper
+    "stripped": lambda t: strip_spaces(t.v),
 }
 _PLACE_EXPRS: dict[str, Callable[[ibis.Table], Any]] = {
     "postcode": lambda t: postcode_key(t.v),
@@ -106,6 +109,7 @@ def _check_names(values: list[str | None], rows: list[dict[str, Any]]) -> None:
         assert row["tokens"] == name_tokens_py(value), value
         assert row["sigle"] == sigle_key_py(value), value
         assert (row["tokens_of_key"], row["sigle_of_key"]) == (row["tokens"], row["sigle"])
+        assert row["stripped"] == (None if value is None else value.strip(" \t\n\r\x0b\x0c"))
 
 
 def _check_places(values: list[str | None], rows: list[dict[str, Any]]) -> None:

@@ -34,7 +34,7 @@ from healthradar.contracts import (
     REGISTER_LEGAL_UNIT_REQUIRED,
 )
 from healthradar.engine import Warehouse
-from healthradar.engine.expressions import null_text
+from healthradar.engine.expressions import null_text, strip_spaces
 from healthradar.errors import FatalInputError
 from healthradar.ingest.filetype import check_register_file
 
@@ -132,7 +132,9 @@ def _raw_column(table: Table, name: str) -> object:
 
 def clean_columns(table: Table, columns: Iterable[str]) -> Table:
     """The columns trimmed, with '' and INSEE's '[ND]' turned into NULL."""
-    return table.select(**{c: table[c].strip().nullif("").nullif(_NOT_DIFFUSED) for c in columns})
+    return table.select(
+        **{c: strip_spaces(table[c]).nullif("").nullif(_NOT_DIFFUSED) for c in columns}
+    )
 
 
 def _cache_stem(reg: RegisterFile, backend: str) -> str:

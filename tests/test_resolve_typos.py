@@ -4,11 +4,11 @@ edit from a register word still finds it, and the row is blocked with that word'
 from __future__ import annotations
 
 import pyarrow as pa
-from test_name_parts import _register, _to_score
 
 from healthradar.engine import memory_warehouse
 from healthradar.resolve import candidates
 from healthradar.resolve.typos import edit_neighbours
+from tests.test_name_parts import _register, _to_score
 
 
 def _neighbours(word: str) -> set[str]:

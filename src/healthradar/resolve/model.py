@@ -66,7 +66,8 @@ def settings() -> Any:
         output_column_name="name",
         comparison_description="name: the same words, the same key, the same words in any "
         "order, key Jaro-Winkler ≥ .95, the same distinctive words, distinctive words "
-        "Jaro-Winkler ≥ .92, two shared words, one shared distinctive word, else",
+        "Jaro-Winkler ≥ .92, distinctive words one edit apart, two shared words, one shared "
+        "distinctive word, else",
         comparison_levels=[
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_full"),

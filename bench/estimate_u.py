@@ -68,7 +68,8 @@ def level_shares(project: Path, source: dict[str, str]) -> dict[str, object]:
         copy = Path(tmp) / "w.duckdb"
         shutil.copy(project / "out" / "warehouse.duckdb", copy)
         con = duckdb.connect(str(copy), read_only=True)
-        pairs = con.execute("SELECT line, siren, gamma_name, gamma_place FROM match_pairs").fetchall()
+        sql = "SELECT line, siren, gamma_name, gamma_place FROM match_pairs"
+        pairs = con.execute(sql).fetchall()
         con.close()
     other = [(g, p) for line, siren, g, p in pairs if source.get(str(line)) != siren]
     names, places = Counter(g for g, _ in other), Counter(p for _, p in other)

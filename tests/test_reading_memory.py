@@ -15,17 +15,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthradar.contracts import PARTNERS
+from healthradar.engine import memory_warehouse
 from healthradar.ingest.sniff import (
     detect_encoding,
     detect_file_encoding,
     sniff_csv,
     sniff_csv_file,
 )
-from healthradar.ingest.tabular import read_tabular
+from healthradar.ingest.tabular import load_raw, read_tabular
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 
@@ -140,6 +142,28 @@ def test_rows_past_one_arrow_chunk_keep_their_lines(tmp_path: Path) -> None:
     arrow = table.to_arrow(PARTNERS)
     assert arrow.column("name")[-1].as_py() == "n20003"
     assert arrow.column("_line").type == "int32" and arrow.column("_input")[0].as_py() == "cluster"
+
+
+def test_rows_handed_to_the_warehouse_are_let_go_once_and_still_counted(tmp_path: Path) -> None:
+    # 3 records (lines 2-4, the blank line 3 among them, a record of empty cells): after
+    # load_raw the warehouse holds the 3 rows, the reader's copy is gone, the count stays 3,
+    # and a second load refuses instead of writing an empty input.
+    path = tmp_path / "p.csv"
+    path.write_text("Nom;SIREN\nAcme;552120222\n\nBeta;\n", encoding="utf-8")
+    table = read_tabular("cluster", PARTNERS, path, "p.csv")
+    wh = memory_warehouse()
+    try:
+        assert load_raw(wh, "raw_partners", PARTNERS, [table]) == 3
+        assert wh.to_rows(wh.table("raw_partners").select("_line", "name").order_by("_line")) == [
+            {"_line": 2, "name": "Acme"},
+            {"_line": 3, "name": None},
+            {"_line": 4, "name": "Beta"},
+        ]
+        assert table.records_read == 3 and table.columns == {}
+        with pytest.raises(RuntimeError, match=r"p\.csv"):
+            load_raw(wh, "raw_partners", PARTNERS, [table])
+    finally:
+        wh.close()
 
 
 # -- what importing the pipeline costs ------------------------------------------------------------

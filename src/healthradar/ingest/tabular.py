@@ -81,19 +81,37 @@ class RawTable:
     header_line: int | None = None
     sheet: str | None = None
     encoding_confidence: float | None = None
+    handed_over: int | None = None  # rows handed to the warehouse (`hand_over`), then dropped
 
     @property
     def lines(self) -> list[int]:
         """The line of each row read, as a list (small files, tests)."""
+        self._check_held()
         lines: list[int] = self.line_numbers.to_pylist()
         return lines
 
     @property
     def records_read(self) -> int:
         """Records in the file: the rows read plus the records rejected while reading."""
-        return len(self.line_numbers) + len(self.rejected_lines)
+        rows = len(self.line_numbers) if self.handed_over is None else self.handed_over
+        return rows + len(self.rejected_lines)
+
+    def hand_over(self, contract: Contract) -> pa.Table:
+        """The rows as Arrow, for the warehouse, which then holds them alone: this object lets
+        go of its copy (a build keeps its plan to the end) and refuses to give the rows twice,
+        so that a second load cannot silently write an empty input."""
+        table = self.to_arrow(contract)
+        self.handed_over = table.num_rows
+        self.columns = {}
+        self.line_numbers = pa.chunked_array([], pa.int32())
+        return table
+
+    def _check_held(self) -> None:
+        if self.handed_over is not None:
+            raise RuntimeError(f"the rows of {self.file} were handed to the warehouse already")
 
     def to_arrow(self, contract: Contract) -> pa.Table:
+        self._check_held()
         n = len(self.line_numbers)
         columns: dict[str, pa.Array | pa.ChunkedArray] = {
             "_input": pa.repeat(self.input_id, n).cast(pa.string()),
@@ -365,8 +383,8 @@ def read_tabular(
 def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[RawTable]) -> int:
     """Write the raw rows of every file of one input kind into `table_name` (all text), what
     reading found into the ingest stage's issues, and the records rejected while reading into
-    its outcomes."""
-    arrow_tables = [t.to_arrow(contract) for t in tables]
+    its outcomes. The files' rows are handed over (`RawTable.hand_over`): loaded once."""
+    arrow_tables = [t.hand_over(contract) for t in tables]
     if not arrow_tables:
         schema = pa.schema(
             [("_input", pa.string()), ("_file", pa.string()), ("_line", pa.int32())]

@@ -8,6 +8,11 @@ and the previous `out/` is untouched. The build writes into a fresh work folder 
 and replaces `out/` only when everything succeeded, so a failed build never leaves a
 half-written barometer behind. A build holds the project's lock from start to end and begins
 by repairing what a killed one left (`workspace`).
+
+The confidentiality and publish stages are imported when they run, not with this module: they
+bring scipy, altair and vl-convert (about 100 MB of resident memory), which preflight and the
+reading stages never use, and the benches and tools that only read inputs import this module
+(issue 9: 200,000-row inputs under 400 MB).
 """
 
 from __future__ import annotations
@@ -20,14 +25,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from healthradar import __version__
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
-from healthradar.confidentiality.stage import protect
 from healthradar.config import CONFIG_FILE, Config, load_config
 from healthradar.config_checks import unknown_input_kind
 from healthradar.contracts import HEADCOUNTS, PARTNERS, Contract
@@ -41,7 +45,6 @@ from healthradar.ingest.review_file import read_previous_resolution, read_review
 from healthradar.ingest.stage import IngestPlan, ingest
 from healthradar.ingest.tabular import RawTable, read_tabular
 from healthradar.ingest.template_rows import example_lines, example_text
-from healthradar.publish import Bundle, publish_bundle
 from healthradar.quality.build_warnings import BuildWarning, build_warnings
 from healthradar.quality.report import QualityReport, build_report, load_reasons
 from healthradar.reference import region_departements, region_name
@@ -50,6 +53,9 @@ from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
 from healthradar.validate.partners import validate_partners
 from healthradar.workspace import WORK_DIR, BuildLock, Housekeeping, swap_into_place, tidy
+
+if TYPE_CHECKING:
+    from healthradar.publish import Bundle
 
 OUT_DIR = "out"
 REVIEW_DECISIONS = "inputs/review_decisions.csv"
@@ -230,6 +236,8 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
         ctx = QueryContext(wh, settings)
         evaluation = plan.registry.evaluate(ctx, plan.available_inputs)
     with stages.stage("confidentiality"):
+        from healthradar.confidentiality.stage import protect  # scipy: imported late (docstring)
+
         counts["confidentiality"] = protect(ctx, evaluation, config.confidentiality).as_dict()
     return counts, evaluation
 
@@ -264,6 +272,8 @@ def make_bundle(
     lang: str | None = None,
 ) -> Bundle:
     """Collect everything publishing needs, so that `publish/` only formats."""
+    from healthradar.publish import Bundle  # altair: imported late (docstring)
+
     project = plan.config.project
     region = project.region
     return Bundle(
@@ -353,6 +363,8 @@ def _build_locked(
                 quality = build_report(wh)
                 warnings = warnings_of(plan, quality, counts)
             with stages.stage("publish"):
+                from healthradar.publish import publish_bundle
+
                 bundle = make_bundle(
                     plan, evaluation, quality, counts, stages.timings, wh.sql_log, wh.backend,
                     lang,

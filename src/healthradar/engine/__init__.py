@@ -1,7 +1,8 @@
 """The engine layer: the backend is chosen here, and only here.
 
 `open_warehouse` builds the warehouse of a build from the `[engine]` config section; stages get
-a `Warehouse` and never a raw connection. `expressions` holds the portable column expressions
+a `Warehouse` and never a raw connection. Importing the engine also sets Arrow's allocator for
+the process (`arrow_memory`). `expressions` holds the portable column expressions
 every stage shares (text cleaning, folding); `statements` the raw SQL Ibis cannot say.
 """
 
@@ -10,7 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from healthradar.engine.arrow_memory import use_system_allocator
 from healthradar.engine.warehouse import Warehouse, plain_numbers, quote_ident
+
+# Every stage imports the engine first: Arrow's pool is chosen before the inputs are read.
+use_system_allocator()
 
 Backend = Literal["duckdb", "spark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "spark")

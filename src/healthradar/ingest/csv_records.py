@@ -13,25 +13,54 @@ re-read that way — or rejected one by one, each with its own line number.
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-# (first line, last line, cells) of one record; lines are physical, the first is line 1
-CsvRecord = tuple[int, int, list[str]]
+from typing import NamedTuple
 
 
-def csv_records(text: str, delimiter: str, quoting: bool = True) -> Iterator[CsvRecord]:
-    """Every record of the text with the physical lines it spans (\\r\\n, \\n or \\r ends one)."""
-    source = io.StringIO(text, newline="")
+class CsvRecord(NamedTuple):
+    """One record: the physical lines it spans (the first is line 1) and its cells."""
+
+    start: int
+    end: int
+    cells: list[str]
+    # the physical lines of a multi-line record, endings stripped (empty for one line): what
+    # `swallowed` checks, kept only while the record is
+    lines: tuple[str, ...] = ()
+
+
+class _Tape:
+    """The lines a csv reader takes, held until the record they make is out."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.held: list[str] = []
+
+    def __iter__(self) -> _Tape:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.held.append(line)
+        return line
+
+
+def csv_records(lines: Iterable[str], delimiter: str, quoting: bool = True) -> Iterator[CsvRecord]:
+    """Every record of a text given as its lines (a file opened with ``newline=""``: a line
+    ends at \\r\\n, \\n or \\r), with the physical lines it spans. The text is streamed: one
+    record is held at a time."""
+    tape = _Tape(lines)
     if quoting:
-        reader = csv.reader(source, delimiter=delimiter)
+        reader = csv.reader(tape, delimiter=delimiter)
     else:
-        reader = csv.reader(source, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        reader = csv.reader(tape, delimiter=delimiter, quoting=csv.QUOTE_NONE)
     start = 1
     for cells in reader:
         end = reader.line_num
-        yield start, end, cells if quoting else [_unquote(c) for c in cells]
+        spanned = tuple(line.rstrip("\r\n") for line in tape.held) if end > start else ()
+        tape.held.clear()
+        yield CsvRecord(start, end, cells if quoting else [_unquote(c) for c in cells], spanned)
         start = end + 1
 
 
@@ -42,9 +71,9 @@ def _unquote(cell: str) -> str:
     return cell
 
 
-def physical_lines(text: str) -> list[str]:
-    """The lines as the csv reader numbers them (line 1 at index 0), endings stripped."""
-    return [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
+def physical_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The lines as the csv reader numbers them (line 1 first), endings stripped."""
+    return (line.rstrip("\r\n") for line in lines)
 
 
 def naive_cells(line: str, delimiter: str) -> list[str]:
@@ -57,7 +86,7 @@ def _fits(line: str, delimiter: str, width: int) -> bool:
     return len(naive_cells(line, delimiter)) == width
 
 
-def swallowed(lines: list[str], delimiter: str, width: int, parsed_cells: int) -> list[int]:
+def swallowed(lines: Sequence[str], delimiter: str, width: int, parsed_cells: int) -> list[int]:
     """Offsets (1 = second line) of the lines of one multi-line record that are whole records
     of their own: empty when the record is a legitimate multi-line cell."""
     if width < 2 or len(lines) < 2:
@@ -71,13 +100,17 @@ def swallowed(lines: list[str], delimiter: str, width: int, parsed_cells: int) -
 
 @dataclass
 class Swallow:
-    """One record that swallowed others: where it starts and ends, which lines were records."""
+    """One record that swallowed others: where it starts and ends, which lines were records
+    (and their text, for the issue: the file is not held to look it up later)."""
 
     start: int
     end: int
     lines: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
 
 
-def quoting_off_recovers(lines: list[str], after: int, delimiter: str, width: int) -> bool:
-    """Whether every non-blank line after line `after` has `width` cells with quoting off."""
-    return all(_fits(line, delimiter, width) for line in lines[after:] if line.strip())
+def quoting_off_recovers(lines: Iterable[str], after: int, delimiter: str, width: int) -> bool:
+    """Whether every non-blank line after line `after` has `width` cells with quoting off
+    (`lines`: the physical lines, line 1 first)."""
+    later = itertools.islice(lines, after, None)
+    return all(_fits(line, delimiter, width) for line in later if line.strip())

@@ -20,11 +20,14 @@ report can state exactly what was assumed:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from charset_normalizer.md import mess_ratio
 
@@ -41,6 +44,10 @@ CERTAIN = 0.8  # below: the quality report warns that the encoding was guessed
 _FRENCH = set("éèêëàâäçîïôöùûüÿœæÉÈÊËÀÂÄÇÎÏÔÖÙÛÜŸŒÆ«»°€’–—…\u00a0")
 _ENOUGH_EVIDENCE = 3  # fewer non-ASCII characters than this: any guess is a guess
 _SAMPLE_CHARS = 100_000
+_CHUNK_BYTES = 1 << 20  # files are read in chunks of 1 MiB, never whole
+# Characters read for the delimiter and decimal mark: enough for the first lines, however they
+# end; a cap only a file whose first 200 lines hold 4 million characters would reach.
+_HEAD_CHARS = 4_000_000
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_ASCII_LINE = re.compile(r"[^\n]*[^\x00-\x7f][^\n]*")
 _C1 = re.compile("[\x80-\x9f]")
@@ -62,23 +69,36 @@ class EncodingGuess:
 
 def detect_encoding(raw: bytes) -> EncodingGuess:
     """The encoding of a text file's bytes, with how sure the guess is."""
-    if raw.startswith(b"\xef\xbb\xbf"):
+    return _detect(lambda: iter((raw,)))
+
+
+def detect_file_encoding(path: Path, chunk_bytes: int = _CHUNK_BYTES) -> EncodingGuess:
+    """`detect_encoding` of a file's bytes, read in chunks: the same guess, without holding
+    the file (or five decodings of it) in memory."""
+
+    def chunks() -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            yield from iter(lambda: handle.read(chunk_bytes), b"")
+
+    return _detect(chunks)
+
+
+def _detect(chunks: Callable[[], Iterator[bytes]]) -> EncodingGuess:
+    """The guess from the bytes `chunks()` yields (called once per pass over the file)."""
+    head = _head_bytes(chunks(), _SAMPLE_CHARS * 20)
+    if head.startswith(b"\xef\xbb\xbf"):
         return EncodingGuess("utf-8-sig", 1.0)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return EncodingGuess("utf-16", 1.0)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
+    if _decodes(chunks(), "utf-8") is not None:
         return EncodingGuess("utf-8", 1.0)
     found = []
     for encoding in EIGHT_BIT:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
+        c1 = _decodes(chunks(), encoding, _C1)
+        if c1 is None:
             continue
-        found.append((encoding, _evidence(text)))
+        # 8-bit: one character per byte, so the head's characters are the text's first ones
+        found.append((encoding, _evidence(head.decode(encoding), c1)))
     if not found:  # cannot happen (latin-1 decodes anything), kept for the type checker
         return EncodingGuess("latin-1", 0.0)
     # a decoding that yields C1 control characters (latin-1 reading of 0x80-0x9F) is wrong
@@ -100,6 +120,33 @@ def detect_encoding(raw: bytes) -> EncodingGuess:
     return EncodingGuess(best_encoding, round(max(confidence, 0.0), 3))
 
 
+def _head_bytes(chunks: Iterator[bytes], size: int) -> bytes:
+    head = bytearray()
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= size:
+            break
+    return bytes(head[:size])
+
+
+def _decodes(
+    chunks: Iterator[bytes], encoding: str, probe: re.Pattern[str] | None = None
+) -> bool | None:
+    """None when the bytes do not decode strictly in `encoding`; else whether `probe` matches
+    somewhere in the text (False without a probe). Incremental, so that a character split
+    between two chunks decodes as it would in one piece."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    found = False
+    try:
+        for chunk in chunks:
+            text = decoder.decode(chunk)
+            found = found or (probe is not None and probe.search(text) is not None)
+        text = decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return found or (probe is not None and probe.search(text) is not None)
+
+
 @dataclass(frozen=True)
 class _Evidence:
     sample: str  # the lines holding non-ASCII characters (up to _SAMPLE_CHARS)
@@ -109,8 +156,9 @@ class _Evidence:
     c1: bool
 
 
-def _evidence(text: str) -> _Evidence:
-    lines = [line for line in _NON_ASCII_LINE.findall(text[: _SAMPLE_CHARS * 20])]
+def _evidence(head: str, c1: bool) -> _Evidence:
+    """What the first characters of a decoding say; `c1`: the whole decoding has C1 controls."""
+    lines = [line for line in _NON_ASCII_LINE.findall(head[: _SAMPLE_CHARS * 20])]
     sample = "\n".join(lines)[:_SAMPLE_CHARS]
     chars = _NON_ASCII.findall(sample)
     french = sum(1 for ch in chars if ch in _FRENCH)
@@ -119,7 +167,7 @@ def _evidence(text: str) -> _Evidence:
         non_ascii=len(chars),
         french_share=french / len(chars) if chars else 0.0,
         chaos=mess_ratio(sample, 1.0) if sample else 0.0,
-        c1=bool(_C1.search(text)),
+        c1=c1,
     )
 
 
@@ -164,14 +212,33 @@ def sniff_decimal(values: list[str]) -> str:
 def sniff_csv(raw: bytes) -> tuple[CsvDialect, str]:
     """Return the dialect and the decoded text of a CSV file's bytes."""
     guess = detect_encoding(raw)
-    encoding = guess.encoding
-    text = raw.decode(encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = raw.decode(guess.encoding).removeprefix("\ufeff")
+    return _dialect(text, guess), text
+
+
+def sniff_csv_file(path: Path, chunk_bytes: int = _CHUNK_BYTES) -> CsvDialect:
+    """`sniff_csv`'s dialect of a file, which is read in chunks, never whole: the encoding from
+    every byte (`detect_file_encoding`), the delimiter and decimal mark from the first lines."""
+    guess = detect_file_encoding(path, chunk_bytes)
+    head: list[str] = []
+    lf, cr, size = 0, 0, 0
+    with path.open(encoding=guess.encoding, newline="") as handle:
+        # characters up to the _SAMPLE_LINES-th line ending, whichever way lines end: the
+        # first lines are then those of the whole text (`_head_lines`)
+        while lf < _SAMPLE_LINES and cr < _SAMPLE_LINES and size < _HEAD_CHARS:
+            chunk = handle.read(chunk_bytes)
+            if not chunk:
+                break
+            head.append(chunk)
+            lf, cr, size = lf + chunk.count("\n"), cr + chunk.count("\r"), size + len(chunk)
+    return _dialect("".join(head).removeprefix("\ufeff"), guess)
+
+
+def _dialect(text: str, guess: EncodingGuess) -> CsvDialect:
     delimiter = sniff_delimiter(text)
     cells = [
         cell
         for row in csv.reader(io.StringIO("\n".join(_head_lines(text))), delimiter=delimiter)
         for cell in row
     ]
-    return CsvDialect(encoding, delimiter, sniff_decimal(cells), guess.confidence), text
+    return CsvDialect(guess.encoding, delimiter, sniff_decimal(cells), guess.confidence)

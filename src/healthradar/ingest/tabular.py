@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from healthradar.ingest.csv_records import (
     swallowed,
 )
 from healthradar.ingest.filetype import check_table_file
-from healthradar.ingest.fingerprints import bytes_sha256
+from healthradar.ingest.fingerprints import file_sha256
 from healthradar.ingest.header import (
     HEADER_SCAN,
     Issue,
@@ -45,7 +46,7 @@ from healthradar.ingest.header import (
     find_header,
     map_headers,
 )
-from healthradar.ingest.sniff import CERTAIN, sniff_csv
+from healthradar.ingest.sniff import CERTAIN, CsvDialect, sniff_csv_file
 from healthradar.quality.records import record_issue_rows, record_outcome_rows
 
 StructureIssue = Issue
@@ -71,7 +72,8 @@ class RawTable:
     headers: list[str]
     mapping: dict[str, list[int]]
     ignored: list[str]
-    lines: list[int] = field(default_factory=list)
+    # the line of each row read (int32, in chunks like the columns: not a Python int per row)
+    line_numbers: pa.ChunkedArray = field(default_factory=lambda: pa.chunked_array([], pa.int32()))
     columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
     # (line, column, raw value, reason, detail): what reading found (file, header, records)
     structure_issues: list[StructureIssue] = field(default_factory=list)
@@ -79,18 +81,42 @@ class RawTable:
     header_line: int | None = None
     sheet: str | None = None
     encoding_confidence: float | None = None
+    handed_over: int | None = None  # rows handed to the warehouse (`hand_over`), then dropped
+
+    @property
+    def lines(self) -> list[int]:
+        """The line of each row read, as a list (small files, tests)."""
+        self._check_held()
+        lines: list[int] = self.line_numbers.to_pylist()
+        return lines
 
     @property
     def records_read(self) -> int:
         """Records in the file: the rows read plus the records rejected while reading."""
-        return len(self.lines) + len(self.rejected_lines)
+        rows = len(self.line_numbers) if self.handed_over is None else self.handed_over
+        return rows + len(self.rejected_lines)
+
+    def hand_over(self, contract: Contract) -> pa.Table:
+        """The rows as Arrow, for the warehouse, which then holds them alone: this object lets
+        go of its copy (a build keeps its plan to the end) and refuses to give the rows twice,
+        so that a second load cannot silently write an empty input."""
+        table = self.to_arrow(contract)
+        self.handed_over = table.num_rows
+        self.columns = {}
+        self.line_numbers = pa.chunked_array([], pa.int32())
+        return table
+
+    def _check_held(self) -> None:
+        if self.handed_over is not None:
+            raise RuntimeError(f"the rows of {self.file} were handed to the warehouse already")
 
     def to_arrow(self, contract: Contract) -> pa.Table:
-        n = len(self.lines)
+        self._check_held()
+        n = len(self.line_numbers)
         columns: dict[str, pa.Array | pa.ChunkedArray] = {
-            "_input": pa.array([self.input_id] * n, pa.string()),
-            "_file": pa.array([self.file] * n, pa.string()),
-            "_line": pa.array(self.lines, pa.int32()),
+            "_input": pa.repeat(self.input_id, n).cast(pa.string()),
+            "_file": pa.repeat(self.file, n).cast(pa.string()),
+            "_line": self.line_numbers,
         }
         for col in contract.columns:
             columns[col.name] = self.columns.get(col.name) or pa.nulls(n, pa.string())
@@ -105,10 +131,11 @@ class _Columns:
         self.width = width
         self.buffers: dict[str, list[str | None]] = {name: [] for name in mapping}
         self.chunks: dict[str, list[pa.Array]] = {name: [] for name in mapping}
-        self.lines: list[int] = []
+        self.lines: list[int] = []  # of the rows not yet in a chunk
+        self.line_chunks: list[pa.Array] = []
         self.issues: list[Issue] = []
 
-    def add(self, line: int, cells: list[str | None]) -> None:
+    def add(self, line: int, cells: Sequence[str | None]) -> None:
         for name, positions in self.mapping.items():
             value = None
             for idx in positions:
@@ -127,7 +154,7 @@ class _Columns:
         if extra:
             self.issues.append((line, "*", " | ".join(extra)[:200], "row_ragged", None))
         self.lines.append(line)
-        if len(self.lines) % _CHUNK == 0:
+        if len(self.lines) == _CHUNK:
             self._flush()
 
     def _flush(self) -> None:
@@ -135,10 +162,17 @@ class _Columns:
             if values:
                 self.chunks[name].append(pa.array(values, pa.string()))
             values.clear()
+        if self.lines:
+            self.line_chunks.append(pa.array(self.lines, pa.int32()))
+        self.lines.clear()
 
     def arrays(self) -> dict[str, pa.ChunkedArray]:
         self._flush()
         return {n: pa.chunked_array(c, pa.string()) for n, c in self.chunks.items()}
+
+    def line_numbers(self) -> pa.ChunkedArray:
+        self._flush()
+        return pa.chunked_array(self.line_chunks, pa.int32())
 
 
 @dataclass
@@ -162,10 +196,10 @@ def _assemble(
     contract: Contract,
     records: Iterator[CsvRecord],
     header_row: int | None,
-    lines_of: _LinesOf | None = None,
+    delimiter: str | None = None,
 ) -> _Read:
-    """Find the header, then turn every later record into a row (CSV: checking multi-line
-    records against their physical lines)."""
+    """Find the header, then turn every later record into a row (with the CSV's `delimiter`:
+    checking multi-line records against their physical lines)."""
     head: list[CsvRecord] = []
     for record in records:
         head.append(record)
@@ -189,36 +223,40 @@ def _assemble(
     issues += header_map.issues
     columns = _Columns(header_map.mapping, len(headers))
     read = _Read(headers, header_map.mapping, header_map.ignored, line, columns, issues)
-    for start, end, cells in itertools.chain(head[at + 1 :], records):
-        if end > start and lines_of is not None:
-            span = lines_of.get()[start - 1 : end]
-            found = swallowed(span, lines_of.delimiter, len(headers), len(cells))
+    for start, end, cells, spanned in itertools.chain(head[at + 1 :], records):
+        if end > start and delimiter is not None:
+            found = swallowed(spanned, delimiter, len(headers), len(cells))
             if found:
-                read.swallows.append(Swallow(start, end, [start + i for i in found]))
-        columns.add(start, list(cells))
+                texts = [spanned[i][:200] for i in found]
+                read.swallows.append(Swallow(start, end, [start + i for i in found], texts))
+        columns.add(start, cells)
     return read
 
 
-class _LinesOf:
-    """The physical lines of a text, split only when a multi-line record needs them."""
-
-    def __init__(self, text: str, delimiter: str) -> None:
-        self.text, self.delimiter = text, delimiter
-        self._lines: list[str] | None = None
-
-    def get(self) -> list[str]:
-        if self._lines is None:
-            self._lines = physical_lines(self.text)
-        return self._lines
+@contextmanager
+def _text_lines(path: Path, encoding: str) -> Iterator[Iterator[str]]:
+    """The lines of a text file as the csv reader numbers them (\\r\\n, \\n or \\r ends one),
+    read as they are needed, a byte-order mark left by the decoding removed."""
+    with path.open(encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        yield itertools.chain([first.removeprefix("\ufeff")] if first else [], handle)
 
 
-def _read_csv(contract: Contract, text: str, delimiter: str, header_row: int | None) -> _Read:
-    lines = _LinesOf(text, delimiter)
-    read = _assemble(contract, csv_records(text, delimiter), header_row, lines)
+def _read_csv(contract: Contract, path: Path, dialect: CsvDialect, header_row: int | None) -> _Read:
+    """One streamed pass over the records; two more, also streamed, only when a quote swallowed
+    records (can quoting off read the file? then that reading)."""
+    encoding, delimiter = dialect.encoding, dialect.delimiter
+    with _text_lines(path, encoding) as lines:
+        read = _assemble(contract, csv_records(lines, delimiter), header_row, delimiter)
     if not read.swallows or read.header_line is None:
         return read
-    if quoting_off_recovers(lines.get(), read.header_line, delimiter, len(read.headers)):
-        plain = _assemble(contract, csv_records(text, delimiter, quoting=False), header_row)
+    with _text_lines(path, encoding) as lines:
+        recovers = quoting_off_recovers(
+            physical_lines(lines), read.header_line, delimiter, len(read.headers)
+        )
+    if recovers:
+        with _text_lines(path, encoding) as lines:
+            plain = _assemble(contract, csv_records(lines, delimiter, quoting=False), header_row)
         if plain.header_line == read.header_line:
             plain.issues += [
                 (s.start, "*", None, "quoting_ignored", f"{s.start}–{s.end}") for s in read.swallows
@@ -226,18 +264,24 @@ def _read_csv(contract: Contract, text: str, delimiter: str, header_row: int | N
             return plain
     for s in read.swallows:
         read.issues.append((s.start, "*", None, "quote_unclosed", f"{s.start}–{s.end}"))
-        for line in s.lines:
-            read.issues.append(
-                (line, "*", lines.get()[line - 1][:200], "record_swallowed", f"{s.start}")
-            )
+        for line, text in zip(s.lines, s.texts, strict=True):
+            read.issues.append((line, "*", text, "record_swallowed", f"{s.start}"))
     return read
 
 
-def _sheet_records(reader: fastexcel.ExcelReader, sheet: str | int, n_rows: int | None) -> list:
+def _sheet_records(
+    reader: fastexcel.ExcelReader, sheet: str | int, n_rows: int | None
+) -> Iterator[CsvRecord]:
+    """The rows of a sheet as records (line = sheet row), turned into Python a batch at a
+    time: the sheet's Arrow table is whole, its Python rows never are."""
     batch = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string", n_rows=n_rows)
-    table = batch.to_arrow()
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    return [(i + 1, i + 1, list(cells)) for i, cells in enumerate(zip(*columns, strict=True))]
+    sheet_rows, row = batch.to_arrow(), 0
+    for offset in range(0, sheet_rows.num_rows, _CHUNK):
+        part = sheet_rows.slice(offset, _CHUNK)
+        columns = [part.column(i).to_pylist() for i in range(part.num_columns)]
+        for cells in zip(*columns, strict=True):
+            row += 1
+            yield CsvRecord(row, row, list(cells))
 
 
 def _pick_sheet(contract: Contract, reader: fastexcel.ExcelReader) -> tuple[int, str]:
@@ -245,7 +289,7 @@ def _pick_sheet(contract: Contract, reader: fastexcel.ExcelReader) -> tuple[int,
     names = list(reader.sheet_names)
     best, best_score = 0, -1
     for idx, name in enumerate(names[:_SHEETS_SEARCHED]):
-        head = _sheet_records(reader, idx, HEADER_SCAN)
+        head = list(_sheet_records(reader, idx, HEADER_SCAN))
         at, score = find_header(contract, [(r[0], r[2]) for r in head])
         if at >= 0:
             mapped = {contract.canonical(c or "") for c in head[at][2]}
@@ -264,7 +308,7 @@ def _read_excel(
     name = sheet or ""
     if sheet is None:
         target, name = _pick_sheet(contract, reader)
-    read = _assemble(contract, iter(_sheet_records(reader, target, None)), header_row)
+    read = _assemble(contract, _sheet_records(reader, target, None), header_row)
     if sheet is None and target != 0:
         read.issues.insert(0, (read.header_line, "*", None, "sheet_detected", name))
     return read, name
@@ -282,9 +326,8 @@ def read_tabular(
     if not path.is_file():
         raise FatalInputError("input_missing", file=file_label)
     check_table_file(path, file_label)
-    raw = path.read_bytes()
-    sha256 = bytes_sha256(raw)
-    size = len(raw)
+    sha256 = file_sha256(path)
+    size = path.stat().st_size
     encoding: str | None = None
     delimiter: str | None = None
     confidence: float | None = None
@@ -292,18 +335,15 @@ def read_tabular(
     file_issues: list[Issue] = []
     try:
         if path.suffix.lower() in EXCEL_SUFFIXES:
-            del raw
             read, sheet_name = _read_excel(contract, path, sheet, header_row)
             decimal = "."
         else:
-            dialect, text = sniff_csv(raw)
-            del raw
+            dialect = sniff_csv_file(path)
             encoding, delimiter, decimal = dialect.encoding, dialect.delimiter, dialect.decimal
             confidence = dialect.confidence
             if confidence < CERTAIN:
                 file_issues.append((None, "*", None, "encoding_uncertain", encoding))
-            read = _read_csv(contract, text, delimiter, header_row)
-            del text
+            read = _read_csv(contract, path, dialect, header_row)
     except Exception as exc:  # a corrupt workbook or binary file: one clear message
         raise FatalInputError(
             "input_unreadable", file=file_label, message_args={"detail": str(exc)}
@@ -330,7 +370,7 @@ def read_tabular(
         headers=read.headers,
         mapping=read.mapping,
         ignored=read.ignored,
-        lines=read.columns.lines,
+        line_numbers=read.columns.line_numbers(),
         columns=read.columns.arrays(),
         structure_issues=file_issues + read.issues + read.columns.issues,
         rejected_lines=rejected,
@@ -343,8 +383,8 @@ def read_tabular(
 def load_raw(wh: Warehouse, table_name: str, contract: Contract, tables: list[RawTable]) -> int:
     """Write the raw rows of every file of one input kind into `table_name` (all text), what
     reading found into the ingest stage's issues, and the records rejected while reading into
-    its outcomes."""
-    arrow_tables = [t.to_arrow(contract) for t in tables]
+    its outcomes. The files' rows are handed over (`RawTable.hand_over`): loaded once."""
+    arrow_tables = [t.hand_over(contract) for t in tables]
     if not arrow_tables:
         schema = pa.schema(
             [("_input", pa.string()), ("_file", pa.string()), ("_line", pa.int32())]

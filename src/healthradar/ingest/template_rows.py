@@ -20,6 +20,7 @@ from healthradar.ingest.tabular import RawTable
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _TRAILING_ZEROS = re.compile(r"^(\d+)[.,]0+$")
+_BATCH = 20_000
 
 
 def _norm(value: str | None) -> str:
@@ -38,14 +39,15 @@ def example_lines(table: RawTable, contract: Contract) -> list[int]:
     if len(examples) < 2:
         return []
     need = len(examples) - 1 if len(examples) >= 4 else len(examples)
-    arrow = table.to_arrow(contract)
-    cells = {name: arrow.column(name).to_pylist() for name in examples}
-    lines = arrow.column("_line").to_pylist()
+    arrow = table.to_arrow(contract).select(["_line", *examples])
     found = []
-    for i, line in enumerate(lines):
-        matches = sum(_norm(cells[name][i]) == value for name, value in examples.items())
-        if matches >= need:
-            found.append(int(line))
+    # a batch at a time: a Python string per cell of a 200,000-row list would cost ~100 MB
+    for batch in arrow.to_batches(max_chunksize=_BATCH):
+        cells = {name: batch.column(name).to_pylist() for name in examples}
+        for i, line in enumerate(batch.column("_line").to_pylist()):
+            matches = sum(_norm(cells[name][i]) == value for name, value in examples.items())
+            if matches >= need:
+                found.append(int(line))
     return found
 
 

@@ -26,15 +26,12 @@ from healthradar.resolve.normalise import (
     name_words,
     postcode_key,
 )
-from healthradar.resolve.typos import edit_neighbours, near_words_of_rows, register_ends
 
 #: a word (or end of a word) shared by more legal units than this does not alone make a
 #: register candidate
 MAX_TOKEN_UNITS = 5000
 #: shortest word that can make a candidate
 MIN_TOKEN_LENGTH = 3
-#: shortest distinctive words ('core_key') compared for typos (model: one or two edits)
-MIN_TYPO_KEY = 5
 
 
 def side_keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
@@ -55,10 +52,6 @@ def side_keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
         "core_tail": core[core.length() - 1].right(4),
         "first_tail": core[0].right(4),
         "last_head": core[core.length() - 1].substr(0, 4),
-        # the distinctive words when long enough for two edits to be a typo, not another name
-        "core_typo": ibis.ifelse(
-            core.join(" ").length() >= MIN_TYPO_KEY, core.join(" "), null_text()
-        ),
         "name_full": name_words(name),
         "name_key": key,
         "tokens": tokens,
@@ -69,8 +62,7 @@ def side_keys(t: Table, name: ibis.Value) -> dict[str, ibis.Value]:
 
 
 KEY_COLUMNS = (
-    "sorted_key", "core_key", "core_typo", "core_tokens", "core_first", "core_last",
-    "core_head", "core_tail",
+    "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
     "first_tail", "last_head", "name_full", "name_key",
     "tokens", "name_prefix", "key_head", "key_tail",
 )  # fmt: skip
@@ -83,7 +75,6 @@ def _side(t: Table, values: dict[str, ibis.Value]) -> Table:
         "line": "int64",
         "tokens": "array<string>",
         "core_tokens": "array<string>",
-        "near_words": "array<string>",
         "is_siege": "boolean",
     }
     out = {}
@@ -225,19 +216,11 @@ def candidate_units(wh: Warehouse) -> int:
     rules (`model.settings`): a unit no rule could pair with a row is not a candidate."""
     partners = wh.table("resolve_to_score")
     core = partners.select("departement", token=partners.core_tokens.unnest())
-    core = core.filter(~core.token.isin(GENERIC_WORDS))
-    # each word under its spellings one edit away too (`typos`): a typo in a short word
-    wh.materialise("resolve_edit_neighbours", edit_neighbours(wh, core))
-    neighbours = wh.table("resolve_edit_neighbours")
-    near_keys = core.join(neighbours, "token").select(
-        "departement", kind=ibis.literal("near"), key=neighbours.variant
-    )
-    row_keys = _word_keys(core).union(near_keys).distinct()
+    row_keys = _word_keys(core.filter(~core.token.isin(GENERIC_WORDS))).distinct()
     wanted = row_keys.select("kind", "key").distinct()
     words = wanted.filter(wanted.kind == "word")
     heads = wanted.filter(wanted.kind == "head")
     tails = wanted.filter(wanted.kind == "tail")
-    near = wanted.filter(wanted.kind == "near")
     whole = partners.select(folded=partners.name_key).distinct()
     names = _unit_names(wh, with_signs=True)
     folded = names.mutate(folded=fold(names.name))
@@ -245,26 +228,15 @@ def candidate_units(wh: Warehouse) -> int:
     long = unit_words.token.length() >= 6
     found = unit_words.filter(
         unit_words.token.isin(words.key)
-        | unit_words.token.isin(near.key)
         | (long & unit_words.token.substr(0, 4).isin(heads.key))
         | (long & unit_words.token.right(4).isin(tails.key))
     ).distinct()
-    found_near = found.select("siren", kind=ibis.literal("near"), key=found.token)
-    hits = _word_keys(found).union(found_near).join(wanted, ["kind", "key"]).distinct()
+    hits = _word_keys(found).join(wanted, ["kind", "key"]).distinct()
     wh.materialise("resolve_word_hits", hits)
     hits = wh.table("resolve_word_hits")
     counts = hits.group_by(["kind", "key"]).aggregate(units=hits.siren.nunique())
     wh.materialise("resolve_word_units", counts)
-    counts = wh.table("resolve_word_units")
-    # which register words lie one edit from which partner word: the typo blocking rule's keys
-    held = counts.filter((counts.kind == "near") & (counts.units <= MAX_TOKEN_UNITS))
-    wh.materialise(
-        "resolve_near_words",
-        neighbours.join(held, neighbours.variant == held.key)
-        .select("token", near=neighbours.variant)
-        .distinct(),
-    )
-    hits = hits.join(counts, ["kind", "key"])
+    hits = hits.join(wh.table("resolve_word_units"), ["kind", "key"])
     rare = hits.filter(hits.units <= RARE_WORD_UNITS).select("siren")
     common = hits.filter((hits.units > RARE_WORD_UNITS) & (hits.units <= MAX_TOKEN_UNITS))
     placed = row_keys.filter(row_keys.departement.notnull())
@@ -278,8 +250,7 @@ def candidate_units(wh: Warehouse) -> int:
     given = given.filter(given.siren.notnull())
     units = rare.union(in_departement.select("siren"), by_name, given).distinct()
     n = wh.materialise("resolve_candidate_units", units)
-    for table in ("resolve_word_hits", "resolve_edit_neighbours"):
-        wh.drop(table)
+    wh.drop("resolve_word_hits")
     return n
 
 
@@ -301,11 +272,7 @@ def gate_partner_side(wh: Warehouse) -> int:
     k = k.select(j, last.core_last_rare)
     gated = k.mutate(
         key_ends=ibis.ifelse(k.departement.isnull(), k.key_head + k.key_tail, null_text())
-    ).drop("near_words")
-    # register words one edit from the row's first or last distinctive word (`typos`)
-    near = near_words_of_rows(gated, wh.table("resolve_near_words"))
-    gated = gated.left_join(near, "unique_id")
-    gated = gated.select(*(c for c in gated.columns if c != "unique_id_right"))
+    )
     return wh.materialise("resolve_left", gated.select(*SIDE_COLUMNS))
 
 
@@ -363,7 +330,6 @@ def register_side(wh: Warehouse) -> int:
             "core_first_rare": keyed.core_first,
             "core_last_rare": keyed.core_last,
             "key_ends": keyed.key_head + keyed.key_tail,
-            "near_words": register_ends(keyed.core_first, keyed.core_last),
             "siren": keyed.siren,
             "siret": keyed.siret,
             "etat": keyed.etat,

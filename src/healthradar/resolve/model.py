@@ -30,28 +30,18 @@ PRIOR = 1e-3
 #: the same name (in any order, or with a typo), or the same distinctive words. Not "two shared
 #: words", which activity words alone can reach; a pair at that level still confirms when its
 #: distinctive words overlap (`matching`).
-CONFIRMING_NAME_LEVELS = (9, 8, 7, 6, 5, 4, 3, 1)
+CONFIRMING_NAME_LEVELS = (8, 7, 6, 5, 4, 3, 1)
 
 #: what a register entry carries besides the compared columns (NULL on the partner side)
 REGISTER_FACTS = ("siren", "siret", "etat", "company_etat", "variant", "is_siege")
-#: u of the typo level of the name comparison (distinctive words one edit apart, not closer
-#: by Jaro-Winkler): the shipped u of the level above it (Jaro-Winkler ≥ .92, 3e-3) times the
-#: ratio of the two levels' frequencies among non-matching compared pairs, measured without
-#: labels by `bench/estimate_u.py` on the 4 M derived register (0.0083 / 0.0265; a two-edit
-#: level measured 0.059, more often than the Jaro-Winkler one: no evidence, so not a level)
-U_TYPO = 1e-3
-#: u of 'names differ': what the other levels leave
-U_ELSE = 1 - (1e-7 + 5e-7 + 6e-7 + 1e-5 + 1e-3 + 3e-3 + U_TYPO + 5e-3 + 2e-2)
-
 #: the columns both sides of the comparison have, in this order
 SIDE_COLUMNS = (
     "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
-    "sorted_key", "core_key", "core_typo", "core_tokens", "core_first", "core_last",
-    "core_head", "core_tail",
+    "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
     "first_tail", "last_head",
     "name_prefix", "key_head", "key_tail", "commune", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
-    "near_words", *REGISTER_FACTS,
+    *REGISTER_FACTS,
 )  # fmt: skip
 
 
@@ -66,8 +56,7 @@ def settings() -> Any:
         output_column_name="name",
         comparison_description="name: the same words, the same key, the same words in any "
         "order, key Jaro-Winkler ≥ .95, the same distinctive words, distinctive words "
-        "Jaro-Winkler ≥ .92, distinctive words one edit apart, two shared words, one shared "
-        "distinctive word, else",
+        "Jaro-Winkler ≥ .92, two shared words, one shared distinctive word, else",
         comparison_levels=[
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_full"),
@@ -76,26 +65,13 @@ def settings() -> Any:
             cll.JaroWinklerLevel("name_key", 0.95),
             cll.ExactMatchLevel("core_key"),
             cll.JaroWinklerLevel("core_key", 0.92),
-            # a typo Jaro-Winkler forgives little: in the first letters, or in a short word
-            cll.LevenshteinLevel("core_typo", 1),
             cll.ArrayIntersectLevel("tokens", 2),
             cll.ArrayIntersectLevel("core_tokens", 1),
             cll.ElseLevel(),
         ],
     ).configure(
-        m_probabilities=[0.28, 0.20, 0.06, 0.14, 0.08, 0.14, 0.03, 0.03, 0.03, 0.01],
-        u_probabilities=[
-            1e-7,
-            5e-7,
-            6e-7,
-            1e-5,
-            1e-3,
-            3e-3,
-            U_TYPO,
-            5e-3,
-            2e-2,
-            U_ELSE,
-        ],
+        m_probabilities=[0.28, 0.20, 0.06, 0.14, 0.08, 0.14, 0.03, 0.04, 0.03],
+        u_probabilities=[1e-7, 5e-7, 6e-7, 1e-5, 1e-3, 3e-3, 5e-3, 2e-2, 0.9709888],
     )
     place = cl.CustomComparison(
         output_column_name="place",
@@ -146,8 +122,6 @@ def settings() -> Any:
             block_on("core_tail", "departement"),
             block_on("first_tail", "departement"),
             block_on("last_head", "departement"),
-            # a register word one edit from the row's first or last distinctive word (`typos`)
-            block_on("near_words", "departement", arrays_to_explode=["near_words"]),
             # without a place: only on rare words, or on both ends of the key for a row that
             # has no place at all (`candidates.gate_partner_side`)
             block_on("key_ends"),

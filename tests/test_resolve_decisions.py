@@ -332,3 +332,27 @@ def test_reconciliation_still_balances(built: BuildResult) -> None:
     assert (pole["rows_read"], pole["integrated"], pole["merged"], pole["rejected"]) == (2, 1, 1, 0)
     assert pole["to_resolve"] == 0
     assert all(r["balanced"] for r in recon.values())
+
+
+def test_scoring_in_chunks_decides_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resolution: dict
+) -> None:
+    """Splink's pairs scored two partner entries at a time (`matching.PREDICT_CHUNK_ROWS`):
+    every row gets the decision worked out above, as in one go."""
+    from healthradar.resolve import matching
+
+    monkeypatch.setattr(matching, "PREDICT_CHUNK_ROWS", 2)
+    reductions = []
+    reduce = matching._best_per_company
+    monkeypatch.setattr(matching, "_best_per_company", lambda t: reductions.append(1) or reduce(t))
+    chunked = resolution_by_origin(build(write_project(tmp_path / "project")).out_dir)
+    # scored: cluster rows 3-8 and pole rows 2-3, one entry each (no name in two parts;
+    # cluster 2, 9 and 12 are settled by their names first, 10 and 11 rejected): 8 entries,
+    # 4 chunks of 2, each reduced, then all of them once more
+    assert len(reductions) == 5
+    assert chunked.keys() == resolution.keys()
+    for origin, row in resolution.items():
+        got = chunked[origin]
+        assert (got["decision"], got["siren"], got["rule"], got["score"]) == (
+            row["decision"], row["siren"], row["rule"], row["score"],
+        ), origin  # fmt: skip

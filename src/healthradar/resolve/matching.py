@@ -1,7 +1,8 @@
 """Score partner rows against register entries with Splink, on the warehouse's own backend.
 
 Splink reads `resolve_left` and `resolve_register` where they are (DuckDB connection or
-Spark session of the build) and writes its predictions there; `match_pairs` keeps, per partner
+Spark session of the build) and writes its predictions there, a chunk of partner entries at a
+time so that memory stays bounded whatever the list's size; `match_pairs` keeps, per partner
 row and per company (SIREN), the best-scoring entry, and `match_ranked` orders a row's
 companies: best weight first, an active company before a closed one at equal weight.
 """
@@ -15,6 +16,11 @@ import ibis
 from healthradar.engine import Warehouse
 from healthradar.resolve.model import CONFIRMING_NAME_LEVELS, settings
 
+#: partner entries scored in one go: Splink materialises every compared pair of a chunk with
+#: its comparison columns, so a chunk is reduced to its best entry per company before the next
+#: one (a 2,000-row list against a crowded register compares ~700 entries a row)
+PREDICT_CHUNK_ROWS = 2000
+
 
 def predict(wh: Warehouse) -> int:
     """`match_pairs`: (partner row, company) pairs with the best score of any entry."""
@@ -24,29 +30,57 @@ def predict(wh: Warehouse) -> int:
     left = api.register("resolve_left", dataset_display_name="partners")
     right = api.register("resolve_register", dataset_display_name="register")
     linker = Linker([left, right], settings(), log_level=logging.WARNING)
-    predictions = linker.inference.predict()
-    pairs = wh.table(predictions.physical_name)
-    pairs = pairs.select(
-        input=pairs.input_l,
-        file=pairs.file_l,
-        line=pairs.line_l,
-        siren=pairs.siren_r,
-        siret=pairs.siret_r,
-        etat=pairs.etat_r,
-        company_etat=pairs.company_etat_r,
-        variant=pairs.variant_r,
-        register_name=pairs.name_r,
-        weight=pairs.match_weight,
-        probability=pairs.match_probability,
-        gamma_name=pairs.gamma_name,
-        gamma_place=pairs.gamma_place,
-        gamma_siren_digits=pairs.gamma_siren_digits,
-        is_siege=pairs.is_siege_r,
+    chunks = max(1, -(-wh.count("resolve_left") // PREDICT_CHUNK_ROWS))
+    parts = []
+    for i in range(1, chunks + 1):
+        predictions = linker.inference.predict_chunk(
+            left_chunk=(i, chunks), right_chunk=(1, 1), warning_mode="never"
+        )
+        part = f"match_pairs_chunk{i}"
+        wh.materialise(part, _best_per_company(_pairs(wh.table(predictions.physical_name))))
+        wh.drop(predictions.physical_name)
+        parts.append(wh.table(part))
+    # a row's parts (`scoring_side`) may fall in different chunks: reduced once more
+    everything = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    n = wh.materialise("match_pairs", _best_per_company(everything))
+    for i in range(1, chunks + 1):
+        wh.drop(f"match_pairs_chunk{i}")
+    rank_companies(wh)
+    return n
+
+
+def _pairs(predictions: ibis.Table) -> ibis.Table:
+    """Splink's predictions in the project's names: one row per (partner entry, register
+    entry) compared."""
+    p = predictions
+    return p.select(
+        input=p.input_l,
+        file=p.file_l,
+        line=p.line_l,
+        siren=p.siren_r,
+        siret=p.siret_r,
+        etat=p.etat_r,
+        company_etat=p.company_etat_r,
+        variant=p.variant_r,
+        register_name=p.name_r,
+        weight=p.match_weight,
+        probability=p.match_probability,
+        gamma_name=p.gamma_name,
+        gamma_place=p.gamma_place,
+        gamma_siren_digits=p.gamma_siren_digits,
+        is_siege=p.is_siege_r,
         # distinctive words in common, whatever level of the name comparison fired first
-        shares_words=pairs.core_tokens_l.intersect(pairs.core_tokens_r).length() > 0,
-        gamma_core_close=pairs.gamma_core_close,
+        names_agree=(
+            (p.core_tokens_l.intersect(p.core_tokens_r).length() > 0)
+            | p.gamma_name.isin(CONFIRMING_NAME_LEVELS)
+            | (p.gamma_core_close == 1)
+        ).fill_null(False),
     )
-    # Per row and company: its best entry (ties: active establishment, siège, smallest SIRET).
+
+
+def _best_per_company(pairs: ibis.Table) -> ibis.Table:
+    """Per row and company: its best entry (ties: active establishment, siège, smallest SIRET),
+    the names agreeing when any entry's do. Applying it twice gives the same table."""
     w = ibis.window(
         group_by=["input", "file", "line", "siren"],
         order_by=[
@@ -57,20 +91,11 @@ def predict(wh: Warehouse) -> int:
         ],
     )
     company = ibis.window(group_by=["input", "file", "line", "siren"])
-    confirms = (
-        pairs.shares_words
-        | pairs.gamma_name.isin(CONFIRMING_NAME_LEVELS)
-        | (pairs.gamma_core_close == 1)
-    )
     best = pairs.mutate(
         rank=ibis.row_number().over(w),
-        names_agree=confirms.fill_null(False).max().over(company),
+        names_agree=pairs.names_agree.max().over(company),
     )
-    best = best.filter(best.rank == 0).drop("rank", "shares_words", "gamma_core_close")
-    n = wh.materialise("match_pairs", best)
-    wh.drop(predictions.physical_name)
-    rank_companies(wh)
-    return n
+    return best.filter(best.rank == 0).drop("rank")
 
 
 def rank_companies(wh: Warehouse) -> int:

@@ -37,6 +37,7 @@ from healthradar.ingest.csv_records import (
     quoting_off_recovers,
     swallowed,
 )
+from healthradar.ingest.excel_sheets import pick_sheet, sheet_records
 from healthradar.ingest.filetype import check_table_file
 from healthradar.ingest.fingerprints import file_sha256
 from healthradar.ingest.header import (
@@ -53,7 +54,6 @@ StructureIssue = Issue
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _CHUNK = 20_000  # rows per Arrow chunk while reading
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SHEETS_SEARCHED = 10
 
 
 @dataclass
@@ -269,37 +269,6 @@ def _read_csv(contract: Contract, path: Path, dialect: CsvDialect, header_row: i
     return read
 
 
-def _sheet_records(
-    reader: fastexcel.ExcelReader, sheet: str | int, n_rows: int | None
-) -> Iterator[CsvRecord]:
-    """The rows of a sheet as records (line = sheet row), turned into Python a batch at a
-    time: the sheet's Arrow table is whole, its Python rows never are."""
-    batch = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string", n_rows=n_rows)
-    sheet_rows, row = batch.to_arrow(), 0
-    for offset in range(0, sheet_rows.num_rows, _CHUNK):
-        part = sheet_rows.slice(offset, _CHUNK)
-        columns = [part.column(i).to_pylist() for i in range(part.num_columns)]
-        for cells in zip(*columns, strict=True):
-            row += 1
-            yield CsvRecord(row, row, list(cells))
-
-
-def _pick_sheet(contract: Contract, reader: fastexcel.ExcelReader) -> tuple[int, str]:
-    """The first sheet whose header names every required column, else the one naming most."""
-    names = list(reader.sheet_names)
-    best, best_score = 0, -1
-    for idx, name in enumerate(names[:_SHEETS_SEARCHED]):
-        head = list(_sheet_records(reader, idx, HEADER_SCAN))
-        at, score = find_header(contract, [(r[0], r[2]) for r in head])
-        if at >= 0:
-            mapped = {contract.canonical(c or "") for c in head[at][2]}
-            if all(col in mapped for col in contract.required) and score > 0:
-                return idx, name
-        if score > best_score:
-            best, best_score = idx, score
-    return best, names[best] if names else ""
-
-
 def _read_excel(
     contract: Contract, path: Path, sheet: str | None, header_row: int | None
 ) -> tuple[_Read, str]:
@@ -307,8 +276,8 @@ def _read_excel(
     target: str | int = sheet if sheet is not None else 0
     name = sheet or ""
     if sheet is None:
-        target, name = _pick_sheet(contract, reader)
-    read = _assemble(contract, _sheet_records(reader, target, None), header_row)
+        target, name = pick_sheet(contract, reader)
+    read = _assemble(contract, sheet_records(reader, target, None), header_row)
     if sheet is None and target != 0:
         read.issues.insert(0, (read.header_line, "*", None, "sheet_detected", name))
     return read, name

@@ -77,13 +77,20 @@ def _register(wh: Warehouse, units: list[tuple[str, str, str]]) -> None:
             [
                 {
                     "siren": s,
+                    "siret": s + "00011",
                     "enseigne1Etablissement": None,
                     "denominationUsuelleEtablissement": None,
                     "codeCommuneEtablissement": commune,
+                    "codePostalEtablissement": None,
+                    "etatAdministratifEtablissement": "A",
+                    "etablissementSiege": "true",
                 }
                 for s, _, commune in units
             ]
         ),
+    )
+    wh.load_arrow(
+        "ref_commune_aliases", _strings([{"code_insee_ancien": "00000", "code_insee": "00000"}])
     )
 
 
@@ -118,6 +125,7 @@ def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch
     )
     _to_score(wh, [(2, "Pharmacie Zorba", "69"), (3, "Keltis", None), (4, "Zorba", None)])
     candidates.candidate_units(wh)
+    candidates.register_side(wh)
     got = {r["siren"] for r in wh.to_rows(wh.table("resolve_candidate_units"))}
     # line 2: 'zorba' in 69 -> the two units of 69, not Marseille's; line 3: 'keltis' is held by
     # one unit, so it counts anywhere; line 4: no place, common word -> only the unit whose
@@ -131,3 +139,40 @@ def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch
     assert left[2]["key_ends"] is None  # has a place
     # no place: the key's first and last four letters, 'zorb' + 'orba' of 'zorba'
     assert left[4]["key_ends"] == "zorborba"
+
+
+def test_first_letters_block_only_where_the_communes_block_is_small(monkeypatch) -> None:
+    # three candidate entries of Lyon 1er (all hold the row's word 'zorbanix') begin with 'zor':
+    # with the bound lowered to 2 that block is too large to compare a row with on those
+    # letters; Marseille's single 'kel' entry (a candidate by the head 'kelt') is not
+    monkeypatch.setattr(candidates, "MAX_PREFIX_BLOCK", 2)
+    wh = memory_warehouse()
+    _register(
+        wh,
+        [
+            ("111111118", "ZORBANIX", "69381"),
+            ("222222226", "ZORBANIX CONSEIL", "69381"),
+            ("333333334", "ZORBANIX SANTE", "69381"),
+            ("444444442", "KELTIS", "13055"),
+        ],
+    )
+    wh.load_arrow(
+        "raw",
+        _strings(
+            [
+                {"line": "2", "name": "Zorbanix", "commune": "69381", "departement": "69"},
+                {"line": "3", "name": "Keltiz", "commune": "13055", "departement": "13"},
+            ]
+        ),
+    )
+    raw = wh.table("raw")
+    line = raw.line.cast("int64")
+    values = {"unique_id": line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
+    values |= {"line": line, "name": raw.name, "commune": raw.commune}
+    values |= {"departement": raw.departement, **side_keys(raw, raw.name)}
+    wh.materialise("resolve_to_score", _side(raw, values))
+    candidates.candidate_units(wh)
+    candidates.register_side(wh)
+    candidates.gate_partner_side(wh)
+    left = {r["line"]: r["name_prefix"] for r in wh.to_rows(wh.table("resolve_left"))}
+    assert left == {2: None, 3: "kel"}

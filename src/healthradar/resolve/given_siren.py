@@ -16,8 +16,8 @@ Every row settled here would have been confirmed after scoring too, so its decis
 scoring would have given; the rows the cheap test cannot settle (a typo in a name, a SIREN of
 another company) go on to `candidates` and `matching` as before — they only lose the chance of
 meeting, as a candidate, a company that another row named by its SIREN (the labelled
-benchmark's recall moved by one row of 3,242 with this session's changes together). What a settled row lacks is a score: its `score` in
-`resolution.csv` is empty.
+benchmark's recall moved by one row of 3,242 with this session's changes together). What a
+settled row lacks is a score: its `score` in `resolution.csv` is empty.
 """
 
 from __future__ import annotations

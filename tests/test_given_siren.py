@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-import ibis
-import pyarrow as pa
-
 from healthradar.engine import Warehouse, memory_warehouse
-from healthradar.resolve.candidates import _side, side_keys
 from healthradar.resolve.given_siren import confirm_given_sirens
+from tests.resolve_tables import keyed_rows, strings
 
 NOVALYS, KERATEC, NAMELESS, VELUMEA, DUPONT = (
     "111111118", "222222226", "333333334", "444444442", "555555550",
 )  # fmt: skip
-
-
-def _strings(rows: list[dict[str, str | None]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=pa.schema([(k, pa.string()) for k in rows[0]]))
 
 
 def _register(wh: Warehouse) -> None:
@@ -30,7 +23,7 @@ def _register(wh: Warehouse) -> None:
     ]
     wh.load_arrow(
         "register_legal_units",
-        _strings(
+        strings(
             [
                 {
                     "siren": s,
@@ -47,7 +40,7 @@ def _register(wh: Warehouse) -> None:
     establishments.append((DUPONT, "PHARMACIE DES ALPES"))
     wh.load_arrow(
         "register_establishments",
-        _strings(
+        strings(
             [
                 {
                     "siren": s,
@@ -65,24 +58,14 @@ def _register(wh: Warehouse) -> None:
     )
     wh.load_arrow(
         "ref_commune_aliases",
-        _strings([{"code_insee_ancien": "00000", "code_insee": "00000"}]),
+        strings([{"code_insee_ancien": "00000", "code_insee": "00000"}]),
     )
 
 
 def _rows(wh: Warehouse, rows: list[tuple[int, str | None, str | None]]) -> None:
-    """Rows left after carry-over (line, name, valid SIREN), keyed as `partner_side` keys them."""
-    wh.load_arrow(
-        "raw",
-        pa.Table.from_pylist(
-            [{"line": line, "name": name, "siren": siren} for line, name, siren in rows],
-            schema=pa.schema([("line", pa.int64()), ("name", pa.string()),
-                              ("siren", pa.string())]),
-        ),
-    )  # fmt: skip
-    raw = wh.table("raw")
-    values = {"unique_id": raw.line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
-    values |= {"line": raw.line, "name": raw.name, "siren_key": raw.siren}
-    wh.materialise("resolve_uncarried", _side(raw, {**values, **side_keys(raw, raw.name)}))
+    """Rows left after carry-over (line, name, valid SIREN)."""
+    given = [{"line": line, "name": name, "siren_key": siren} for line, name, siren in rows]
+    keyed_rows(wh, "resolve_uncarried", given)
 
 
 def test_rows_whose_names_agree_are_settled_the_others_go_on() -> None:

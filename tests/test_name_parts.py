@@ -10,6 +10,7 @@ import pyarrow as pa
 from healthradar.engine import Warehouse, memory_warehouse
 from healthradar.resolve import candidates
 from healthradar.resolve.candidates import _side, scoring_side, side_keys
+from tests.resolve_tables import keyed_rows, strings
 
 
 def test_each_part_of_a_two_part_name_is_an_entry_of_its_own() -> None:
@@ -50,15 +51,11 @@ def test_each_part_of_a_two_part_name_is_an_entry_of_its_own() -> None:
     assert len({r["unique_id"] for r in rows}) == len(rows)  # Splink needs distinct ids
 
 
-def _strings(rows: list[dict[str, str | None]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=pa.schema([(k, pa.string()) for k in rows[0]]))
-
-
 def _register(wh: Warehouse, units: list[tuple[str, str, str]]) -> None:
     """Legal units (siren, denomination, commune of their one establishment)."""
     wh.load_arrow(
         "register_legal_units",
-        _strings(
+        strings(
             [
                 {
                     "siren": s,
@@ -73,7 +70,7 @@ def _register(wh: Warehouse, units: list[tuple[str, str, str]]) -> None:
     )
     wh.load_arrow(
         "register_establishments",
-        _strings(
+        strings(
             [
                 {
                     "siren": s,
@@ -90,24 +87,14 @@ def _register(wh: Warehouse, units: list[tuple[str, str, str]]) -> None:
         ),
     )
     wh.load_arrow(
-        "ref_commune_aliases", _strings([{"code_insee_ancien": "00000", "code_insee": "00000"}])
+        "ref_commune_aliases", strings([{"code_insee_ancien": "00000", "code_insee": "00000"}])
     )
 
 
 def _to_score(wh: Warehouse, rows: list[tuple[int, str, str | None]]) -> None:
-    """Rows to score (line, name, département), keyed as `partner_side` keys them."""
-    wh.load_arrow(
-        "raw",
-        pa.Table.from_pylist(
-            [{"line": line, "name": name, "departement": dep} for line, name, dep in rows],
-            schema=pa.schema([("line", pa.int64()), ("name", pa.string()),
-                              ("departement", pa.string())]),
-        ),
-    )  # fmt: skip
-    raw = wh.table("raw")
-    values = {"unique_id": raw.line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
-    values |= {"line": raw.line, "name": raw.name, "departement": raw.departement}
-    wh.materialise("resolve_to_score", _side(raw, {**values, **side_keys(raw, raw.name)}))
+    """Rows to score (line, name, département)."""
+    given = [{"line": line, "name": name, "departement": dep} for line, name, dep in rows]
+    keyed_rows(wh, "resolve_to_score", given)
 
 
 def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch) -> None:
@@ -156,21 +143,14 @@ def test_first_letters_block_only_where_the_communes_block_is_small(monkeypatch)
             ("444444442", "KELTIS", "13055"),
         ],
     )
-    wh.load_arrow(
-        "raw",
-        _strings(
-            [
-                {"line": "2", "name": "Zorbanix", "commune": "69381", "departement": "69"},
-                {"line": "3", "name": "Keltiz", "commune": "13055", "departement": "13"},
-            ]
-        ),
+    keyed_rows(
+        wh,
+        "resolve_to_score",
+        [
+            {"line": 2, "name": "Zorbanix", "commune": "69381", "departement": "69"},
+            {"line": 3, "name": "Keltiz", "commune": "13055", "departement": "13"},
+        ],
     )
-    raw = wh.table("raw")
-    line = raw.line.cast("int64")
-    values = {"unique_id": line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
-    values |= {"line": line, "name": raw.name, "commune": raw.commune}
-    values |= {"departement": raw.departement, **side_keys(raw, raw.name)}
-    wh.materialise("resolve_to_score", _side(raw, values))
     candidates.candidate_units(wh)
     candidates.register_side(wh)
     candidates.gate_partner_side(wh)

@@ -23,6 +23,7 @@ from ibis.expr.types import Table
 
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text, ordered_join
+from healthradar.resolve.given_siren import nameless_units
 from healthradar.resolve.model import AMBIGUITY_MARGIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
 
 ORIGIN = ["input", "file", "line"]
@@ -76,12 +77,8 @@ def decide(wh: Warehouse) -> int:
     )
     # A given SIREN whose legal unit has no name to compare (a register published without
     # names, a natural person's business) cannot be contradicted: it is believed.
-    units = wh.table("register_legal_units")
-    nameless = units.filter(
-        units.denominationUniteLegale.isnull()
-        & units.sigleUniteLegale.isnull()
-        & units.denominationUsuelle1UniteLegale.isnull()
-    ).select(nameless_siren=units.siren)
+    nameless = nameless_units(wh)
+    nameless = nameless.select(nameless_siren=nameless.siren)
     p = partners.select(*ORIGIN, "siren_key", "name")
     p = p.left_join(nameless, p.siren_key == nameless.nameless_siren)
     j = p.left_join(best, ORIGIN)

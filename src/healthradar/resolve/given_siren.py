@@ -32,7 +32,8 @@ ORIGIN = ["input", "file", "line"]
 VARIANT_ORDER = ("denomination", "sigle", "usual", "enseigne", "establishment")
 
 
-def _nameless_units(wh: Warehouse) -> ibis.Table:
+def nameless_units(wh: Warehouse) -> ibis.Table:
+    """(siren) of legal units without any name: nothing can contradict a SIREN given for them."""
     units = wh.table("register_legal_units")
     return units.filter(
         units.denominationUniteLegale.isnull()
@@ -84,7 +85,8 @@ def confirm_given_sirens(wh: Warehouse) -> int:
     agreed = best.filter(best.rank == 0).select(
         *ORIGIN, confirmed_siren=best.siren, confirmed_name=best.register_name
     )
-    nameless = given.join(_nameless_units(wh), given.siren_key == _nameless_units(wh).siren)
+    units = nameless_units(wh)
+    nameless = given.join(units, given.siren_key == units.siren)
     nameless = nameless.select(
         *ORIGIN, confirmed_siren=nameless.siren_key, confirmed_name=ibis.null().cast("string")
     )

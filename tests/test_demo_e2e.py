@@ -96,6 +96,20 @@ def test_exact_links_agree_with_the_truth(demo_build: BuildResult) -> None:
     assert wrong == []
 
 
+def test_closed_companies_are_reported_with_their_successor(demo_build: BuildResult) -> None:
+    """A row linked to a company the demo's succession file says was taken over shows the
+    company that took it over; no other row shows a successor."""
+    taken_over = truth(demo_build)["taken_over"]
+    with (demo_build.out_dir / "exports" / "resolution.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    shown = {(r["siren"], r["successor_siren"]) for r in rows if r["successor_siren"]}
+    expected = {(r["siren"], taken_over[r["siren"]]) for r in rows if r["siren"] in taken_over}
+    # the partner lists name a few closed companies (`demo.partners.choose_companies`), and the
+    # demo's takeovers cover about half of all closed health companies: some are named
+    assert expected
+    assert shown == expected
+
+
 def test_core_perimeter_matches_the_generated_register(demo_build: BuildResult) -> None:
     totals = {
         r["perimetre"]: r

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from healthradar.contracts import (
     REGISTER_ESTABLISHMENT_OPTIONAL,
     REGISTER_ESTABLISHMENT_REQUIRED,
+    REGISTER_SUCCESSION_OPTIONAL,
+    REGISTER_SUCCESSION_REQUIRED,
 )
 from healthradar.engine import Warehouse, memory_warehouse
 from healthradar.errors import FatalInputError
@@ -184,3 +186,30 @@ def test_spark_reads_the_csv_register_like_duckdb(tmp_path: Path) -> None:
         assert len(list((tmp_path / "cache").glob("*.ready"))) == 2
     finally:
         spark.close()
+
+
+def test_succession_links_are_read_with_their_codes_and_checked(tmp_path: Path) -> None:
+    """The optional succession file (INSEE's CSV writes booleans and dates as text; a parquet
+    edition may type the SIRETs as numbers: their leading zeros come back)."""
+    header = list(REGISTER_SUCCESSION_REQUIRED + REGISTER_SUCCESSION_OPTIONAL)
+    row = ["00541039400017", "73282932000074", "2021-03-01", "true", "false"]
+    wh = memory_warehouse()
+    attach(wh, "successions", write_csv(tmp_path / "links.csv", header, [row]), tmp_path / "c")
+    assert wh.to_rows("register_successions") == [dict(zip(header, row, strict=True))]
+    typed = pa.table(
+        {
+            "siretEtablissementPredecesseur": pa.array([541039400017], pa.int64()),
+            "siretEtablissementSuccesseur": pa.array([73282932000074], pa.int64()),
+            "dateLienSuccession": ["2021-03-01"],
+        }
+    )
+    pq.write_table(typed, tmp_path / "links.parquet")
+    wh2 = memory_warehouse()
+    attach(wh2, "successions", tmp_path / "links.parquet", tmp_path / "c")
+    got = wh2.to_rows("register_successions")[0]
+    assert got["siretEtablissementPredecesseur"] == "00541039400017"
+    assert got["transfertSiege"] is None  # absent optional column: NULL
+    without_date = write_csv(tmp_path / "nodate.csv", header[:2], [row[:2]])
+    with pytest.raises(FatalInputError) as info:
+        inspect_register("successions", without_date, "nodate.csv")
+    assert (info.value.code, info.value.column) == ("column_missing", "dateLienSuccession")

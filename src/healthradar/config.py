@@ -55,6 +55,18 @@ class ProjectSection(_Strict):
 class RegisterInput(_Strict):
     establishments: Path = Field(description="SIRENE StockEtablissement, parquet or CSV")
     legal_units: Path = Field(description="SIRENE StockUniteLegale, parquet or CSV")
+    successions: Path | None = Field(
+        default=None,
+        description="SIRENE StockEtablissementLiensSuccession, parquet or CSV (optional): a "
+        "closed company a partner lists is reported with its active successor",
+    )
+
+    def files(self) -> list[tuple[str, Path]]:
+        """(role, path) of every declared register file, the optional ones when given."""
+        roles = [("establishments", self.establishments), ("legal_units", self.legal_units)]
+        if self.successions is not None:
+            roles.append(("successions", self.successions))
+        return roles
 
 
 class HeadcountsInput(_Strict):
@@ -257,8 +269,7 @@ def load_config(project_dir: Path) -> tuple[Config, dict[str, object]]:
     inputs = config.inputs
     check_distinct_files(
         [
-            ("register.establishments", inputs.register_files.establishments),
-            ("register.legal_units", inputs.register_files.legal_units),
+            *((f"register.{role}", path) for role, path in inputs.register_files.files()),
             *((p.id, p.path) for p in inputs.partners),
             *((("headcounts", inputs.headcounts.path),) if inputs.headcounts else ()),
             *((kind, t.path) for kind, t in inputs.tables.items()),

@@ -21,6 +21,8 @@ from healthradar.contracts import (
     REGISTER_ESTABLISHMENT_REQUIRED,
     REGISTER_LEGAL_UNIT_OPTIONAL,
     REGISTER_LEGAL_UNIT_REQUIRED,
+    REGISTER_SUCCESSION_OPTIONAL,
+    REGISTER_SUCCESSION_REQUIRED,
     Column,
     Contract,
 )
@@ -216,9 +218,16 @@ diffusion) is read as missing.
 - Establishments, used when present: {cols(REGISTER_ESTABLISHMENT_OPTIONAL)}
 - Legal units, required: {cols(REGISTER_LEGAL_UNIT_REQUIRED)}
 - Legal units, used when present: {cols(REGISTER_LEGAL_UNIT_OPTIONAL)}
+- Succession links (optional, `successions = "…/StockEtablissementLiensSuccession_utf8.parquet"`),
+  required: {cols(REGISTER_SUCCESSION_REQUIRED)}; used when present:
+  {cols(REGISTER_SUCCESSION_OPTIONAL)}. A partner row linked to a closed company is reported
+  with the nearest active company its establishments passed to (`docs/resolve.md`). / Liens de
+  succession (facultatif) : une ligne liée à une entreprise fermée est signalée avec son
+  successeur actif le plus proche.
 
 Templates: [`docs/templates/StockEtablissement.csv`](templates/StockEtablissement.csv),
-[`docs/templates/StockUniteLegale.csv`](templates/StockUniteLegale.csv).
+[`docs/templates/StockUniteLegale.csv`](templates/StockUniteLegale.csv),
+[`docs/templates/StockEtablissementLiensSuccession.csv`](templates/StockEtablissementLiensSuccession.csv).
 
 ## Perimeter rules / Règles du périmètre
 
@@ -254,6 +263,7 @@ def generated_files(registry: Registry | None = None) -> dict[str, str]:
         registry = default_registry()
     est = ",".join(REGISTER_ESTABLISHMENT_REQUIRED + REGISTER_ESTABLISHMENT_OPTIONAL) + "\n"
     lu = ",".join(REGISTER_LEGAL_UNIT_REQUIRED + REGISTER_LEGAL_UNIT_OPTIONAL) + "\n"
+    links = ",".join(REGISTER_SUCCESSION_REQUIRED + REGISTER_SUCCESSION_OPTIONAL) + "\n"
     body = "\n".join(
         [
             HEADER,
@@ -270,6 +280,7 @@ def generated_files(registry: Registry | None = None) -> dict[str, str]:
         "templates/headcounts.csv": template_csv(HEADCOUNTS),
         "templates/StockEtablissement.csv": est,
         "templates/StockUniteLegale.csv": lu,
+        "templates/StockEtablissementLiensSuccession.csv": links,
     }
     for kind, contract in registry.contracts().items():
         files[f"templates/{kind}.csv"] = template_csv(contract)

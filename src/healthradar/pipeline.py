@@ -151,10 +151,7 @@ def preflight(project_dir: Path, registry: Registry | None = None) -> Plan:
         raise unknown_input_kind(unknown[0], sorted(contracts), project_dir / "healthradar.toml")
     register = {
         role: inspect_register(role, resolve(path), _label(project_dir, resolve(path)))
-        for role, path in (
-            ("establishments", inputs.register_files.establishments),
-            ("legal_units", inputs.register_files.legal_units),
-        )
+        for role, path in inputs.register_files.files()
     }
     tables: dict[str, list[RawTable]] = {kind: [] for kind in contracts}
     tables["partners"] = [

@@ -29,6 +29,8 @@ lang = "{lang}"            # langue des pages et messages : "fr" ou "en"
 # Fichiers stock SIRENE (INSEE, format v3), parquet ou CSV décompressé.
 establishments = "inputs/register/StockEtablissement_utf8.parquet"
 legal_units = "inputs/register/StockUniteLegale_utf8.parquet"
+# Facultatif : liens de succession (une entreprise fermée est signalée avec son successeur).
+# successions = "inputs/register/StockEtablissementLiensSuccession_utf8.parquet"
 
 [inputs.headcounts]
 # Effectif par établissement (SIRET) pour le millésime ; optionnel : supprimer la section.
@@ -73,9 +75,11 @@ REGISTER_README = """\
 
 Déposez ici les fichiers stock SIRENE de l'INSEE (format v3, « _utf8 ») :
 `StockEtablissement_utf8.parquet` (ou `.csv`) et `StockUniteLegale_utf8.parquet` (ou `.csv`),
-décompressés. Source : data.gouv.fr, « Base Sirene des entreprises et de leurs établissements ».
+décompressés ; facultatif, `StockEtablissementLiensSuccession_utf8` (successeurs des entreprises
+fermées). Source : data.gouv.fr, « Base Sirene des entreprises et de leurs établissements ».
 
-Put the INSEE SIRENE stock files here (v3 layout), parquet or unzipped CSV.
+Put the INSEE SIRENE stock files here (v3 layout), parquet or unzipped CSV; optionally the
+succession links file (the active successor of a closed company).
 """
 
 

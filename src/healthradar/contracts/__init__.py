@@ -143,10 +143,13 @@ def normalise_header(header: str) -> str:
 from healthradar.contracts.headcounts import HEADCOUNTS  # noqa: E402
 from healthradar.contracts.partners import PARTNERS  # noqa: E402
 from healthradar.contracts.register import (  # noqa: E402
+    REGISTER_COLUMNS,
     REGISTER_ESTABLISHMENT_OPTIONAL,
     REGISTER_ESTABLISHMENT_REQUIRED,
     REGISTER_LEGAL_UNIT_OPTIONAL,
     REGISTER_LEGAL_UNIT_REQUIRED,
+    REGISTER_SUCCESSION_OPTIONAL,
+    REGISTER_SUCCESSION_REQUIRED,
 )
 
 PARTNER_CONTRACTS: dict[str, Contract] = {"partners": PARTNERS, "headcounts": HEADCOUNTS}
@@ -156,10 +159,13 @@ __all__ = [
     "HEADCOUNTS",
     "PARTNERS",
     "PARTNER_CONTRACTS",
+    "REGISTER_COLUMNS",
     "REGISTER_ESTABLISHMENT_OPTIONAL",
     "REGISTER_ESTABLISHMENT_REQUIRED",
     "REGISTER_LEGAL_UNIT_OPTIONAL",
     "REGISTER_LEGAL_UNIT_REQUIRED",
+    "REGISTER_SUCCESSION_OPTIONAL",
+    "REGISTER_SUCCESSION_REQUIRED",
     "Column",
     "ColumnType",
     "Contract",

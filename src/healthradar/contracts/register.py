@@ -45,3 +45,22 @@ REGISTER_LEGAL_UNIT_OPTIONAL = (
     "activitePrincipaleUniteLegale",
     "nicSiegeUniteLegale",
 )
+
+# StockEtablissementLiensSuccession (optional): establishment -> establishment links, which say
+# what became of a closed company (a takeover, a transfer of the head office to a new SIREN).
+REGISTER_SUCCESSION_REQUIRED = (
+    "siretEtablissementPredecesseur",
+    "siretEtablissementSuccesseur",
+    "dateLienSuccession",
+)
+REGISTER_SUCCESSION_OPTIONAL = (
+    "transfertSiege",
+    "continuiteEconomique",
+)
+
+#: role of a register file -> (required columns, columns used when present)
+REGISTER_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "establishments": (REGISTER_ESTABLISHMENT_REQUIRED, REGISTER_ESTABLISHMENT_OPTIONAL),
+    "legal_units": (REGISTER_LEGAL_UNIT_REQUIRED, REGISTER_LEGAL_UNIT_OPTIONAL),
+    "successions": (REGISTER_SUCCESSION_REQUIRED, REGISTER_SUCCESSION_OPTIONAL),
+}

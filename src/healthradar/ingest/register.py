@@ -24,15 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ibis.expr.datatypes as dt
+import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.expr.types import Table
 
-from healthradar.contracts import (
-    REGISTER_ESTABLISHMENT_OPTIONAL,
-    REGISTER_ESTABLISHMENT_REQUIRED,
-    REGISTER_LEGAL_UNIT_OPTIONAL,
-    REGISTER_LEGAL_UNIT_REQUIRED,
-)
+from healthradar.contracts import REGISTER_COLUMNS
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text, strip_spaces
 from healthradar.errors import FatalInputError
@@ -42,6 +38,8 @@ from healthradar.ingest.filetype import check_register_file
 _CODE_WIDTHS = {
     "siren": 9,
     "siret": 14,
+    "siretEtablissementPredecesseur": 14,
+    "siretEtablissementSuccesseur": 14,
     "nic": 5,
     "nicSiegeUniteLegale": 5,
     "codeCommuneEtablissement": 5,
@@ -59,7 +57,7 @@ _NOT_DIFFUSED = "[ND]"
 class RegisterFile:
     """One register file as declared in the config, checked before any work."""
 
-    role: str  # "establishments" | "legal_units"
+    role: str  # a key of REGISTER_COLUMNS: "establishments", "legal_units", "successions"
     file: str
     path: Path
     columns: dict[str, str]  # name -> Arrow type as found in the file ("string" for CSV)
@@ -94,11 +92,7 @@ def inspect_register(role: str, path: Path, file_label: str) -> RegisterFile:
             message_args={"detail": "unzip the INSEE archive first (CSV or parquet inside)"},
         )
     check_register_file(path, file_label)
-    required, optional = (
-        (REGISTER_ESTABLISHMENT_REQUIRED, REGISTER_ESTABLISHMENT_OPTIONAL)
-        if role == "establishments"
-        else (REGISTER_LEGAL_UNIT_REQUIRED, REGISTER_LEGAL_UNIT_OPTIONAL)
-    )
+    required, optional = REGISTER_COLUMNS[role]
     try:
         columns = _read_header(path)
     except Exception as exc:
@@ -166,6 +160,15 @@ def _cached_parquet(wh: Warehouse, reg: RegisterFile, cache_dir: Path) -> Path:
     written = wh.csv_to_parquet(reg.path, cache_dir / f"{stem}.parquet", list(reg.wanted))
     marker.write_text(written.name, encoding="utf-8")
     return written
+
+
+def attach_absent_register(wh: Warehouse, role: str) -> str:
+    """An empty `register_<role>` of the contract's columns, for an optional file the config
+    does not declare: the stages read one shape whether the file was given or not."""
+    required, optional = REGISTER_COLUMNS[role]
+    view = f"register_{role}"
+    wh.load_arrow(view, pa.schema([(c, pa.string()) for c in (*required, *optional)]).empty_table())
+    return view
 
 
 def attach_register(wh: Warehouse, reg: RegisterFile, cache_dir: Path) -> str:

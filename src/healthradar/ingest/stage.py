@@ -17,7 +17,7 @@ import pyarrow as pa
 from healthradar.contracts import Contract
 from healthradar.engine import Warehouse
 from healthradar.ingest.fingerprints import file_sha256
-from healthradar.ingest.register import RegisterFile, attach_register
+from healthradar.ingest.register import RegisterFile, attach_absent_register, attach_register
 from healthradar.ingest.tabular import RawTable, load_raw
 from healthradar.reference import load_reference_tables
 
@@ -57,6 +57,8 @@ def ingest(wh: Warehouse, plan: IngestPlan) -> dict[str, int]:
     record_input_files(wh, plan)
     for reg in plan.register.values():
         attach_register(wh, reg, plan.cache_dir)
+    if "successions" not in plan.register:
+        attach_absent_register(wh, "successions")
     counts = {}
     for kind, contract in plan.contracts.items():
         counts[f"raw_{kind}"] = load_raw(wh, f"raw_{kind}", contract, plan.tables.get(kind, []))

@@ -34,6 +34,7 @@ from healthradar.resolve.entities import link_entities
 from healthradar.resolve.given_siren import confirm_given_sirens
 from healthradar.resolve.matching import predict, rank_companies
 from healthradar.resolve.review import apply_review_decisions, row_key
+from healthradar.resolve.successors import successors
 
 ORIGIN = ["input", "file", "line"]
 
@@ -70,6 +71,10 @@ def resolve(wh: Warehouse) -> dict[str, int]:
         counts["scored_pairs"] = 0
     counts["review_decisions_applied"] = apply_review_decisions(wh)
     decide(wh)
+    decided = wh.table("match_decisions")
+    counts["closed_with_successor"] = wh.materialise(
+        "resolve_successors", successors(wh, decided.filter(decided.siren.notnull()))
+    )
     _name_mismatch_issues(wh)
     counts.update(link_entities(wh))
     wh.materialise("resolution", resolution(wh))
@@ -165,16 +170,21 @@ def resolution(wh: Warehouse) -> Table:
     d = wh.table("match_decisions")
     links = wh.table("entity_links").select(*ORIGIN, "entity_id", "occurrence")
     keys = wh.table("resolve_partners").select(*ORIGIN, "name_key", "postcode")
+    after = wh.table("resolve_successors").select(
+        "successor_siren", "successor_name", closed_siren=wh.table("resolve_successors").siren
+    )
     j = rows.left_join(d, ORIGIN)
     j = j.select(
         rows, *(c for c in d.columns if c not in ORIGIN and c != "siren"), siren_decided=d.siren
     )
     j = j.left_join(links, ORIGIN).select(*(c for c in j.columns), "entity_id", "occurrence")
     j = j.left_join(keys, ORIGIN)
+    j = j.left_join(after, j.siren_decided == after.closed_siren)
     merged = (j.occurrence > 1).fill_null(False)
     decision = ibis.cases(
         (j.reject_reason.notnull(), "rejected"), (merged, "merged"), else_=j.decision
     )
+    linked = decision.isin(["exact", "matched"])
     return j.select(
         "input",
         "file",
@@ -182,13 +192,15 @@ def resolution(wh: Warehouse) -> Table:
         "name",
         siren_given=j.siren_raw,
         decision=decision,
-        siren=ibis.ifelse(decision.isin(["exact", "matched"]), j.siren_decided, null_text()),
+        siren=ibis.ifelse(linked, j.siren_decided, null_text()),
         entity_id=j.entity_id,
         score=j.score,
         rule=ibis.ifelse(j.reject_reason.notnull(), j.reject_reason, j.rule),
         register_name=j.register_name,
         candidates=j.candidates,
         row_key=row_key(j.input, j.name_key, j.postcode_right),
+        successor_siren=ibis.ifelse(linked, j.successor_siren, null_text()),
+        successor_name=ibis.ifelse(linked, j.successor_name, null_text()),
     )
 
 
@@ -206,6 +218,13 @@ def review_queue(wh: Warehouse) -> Table:
         naf=wh.table("register_establishments").activitePrincipaleEtablissement,
     )
     top = top.left_join(est, "siret")
+    # a closed candidate is shown with its active successor: the one to accept, often
+    after = successors(wh, top.semi_join(queue, ORIGIN))
+    after = after.select(
+        closed_siren=after.siren,
+        successor=after.successor_siren + " " + after.successor_name.fill_null("?"),
+    )
+    top = top.left_join(after, top.siren == after.closed_siren)
     cols = {}
     for i in range(3):
         c = top.filter(top.position == i)
@@ -217,6 +236,7 @@ def review_queue(wh: Warehouse) -> Table:
                 f"candidate{i + 1}_address": c.address,
                 f"candidate{i + 1}_naf": c.naf,
                 f"candidate{i + 1}_state": c.company_etat,
+                f"candidate{i + 1}_successor": c.successor,
                 f"candidate{i + 1}_score": c.probability,
                 f"candidate{i + 1}_features": "name level "
                 + c.gamma_name.cast("string")

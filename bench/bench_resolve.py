@@ -71,8 +71,10 @@ def prepare(args: argparse.Namespace) -> Path:
     est, ul = register_files(args.register, args.generate or small)
     tag = args.register if args.register.isdigit() else Path(args.register).stem
     start = time.perf_counter()
+    # one derived register per seed: runs of two seeds (or two engineers) never rewrite each
+    # other's register under a project built on it
     est2, ul2 = resolve_data.derive_register(
-        est, ul, DATA / "resolve" / f"register-{tag}", args.seed
+        est, ul, DATA / "resolve" / f"register-{tag}-s{args.seed}", args.seed
     )
     project = DATA / "resolve" / "projects" / f"r{tag}-p{args.rows}-s{args.seed}"
     resolve_data.write_partners(

@@ -71,16 +71,25 @@ def resolve(wh: Warehouse) -> dict[str, int]:
         counts["scored_pairs"] = 0
     counts["review_decisions_applied"] = apply_review_decisions(wh)
     decide(wh)
-    decided = wh.table("match_decisions")
-    counts["closed_with_successor"] = wh.materialise(
-        "resolve_successors", successors(wh, decided.filter(decided.siren.notnull()))
-    )
+    counts["successors_found"] = _timed(closed_companies, wh)
     _name_mismatch_issues(wh)
     counts.update(link_entities(wh))
     wh.materialise("resolution", resolution(wh))
     counts["to_review"] = wh.materialise("review_queue", review_queue(wh))
     counts["changes"] = wh.materialise("resolution_changes", changes(wh))
     return counts
+
+
+def closed_companies(wh: Warehouse) -> int:
+    """`resolve_successors`: the active successor of each closed company a row was linked to,
+    or that the review file proposes (`successors`), looked up once for both."""
+    d = wh.table("match_decisions")
+    ranked = wh.table("match_ranked")
+    proposed = ranked.filter(ranked.position < 3).semi_join(
+        d.filter(d.decision == "review"), ORIGIN
+    )
+    sirens = d.filter(d.siren.notnull()).select("siren").union(proposed.select("siren"))
+    return wh.materialise("resolve_successors", successors(wh, sirens))
 
 
 def _siren_of(entity_id: ibis.Value) -> ibis.Value:
@@ -219,7 +228,7 @@ def review_queue(wh: Warehouse) -> Table:
     )
     top = top.left_join(est, "siret")
     # a closed candidate is shown with its active successor: the one to accept, often
-    after = successors(wh, top.semi_join(queue, ORIGIN))
+    after = wh.table("resolve_successors")
     after = after.select(
         closed_siren=after.siren,
         successor=after.successor_siren + " " + after.successor_name.fill_null("?"),

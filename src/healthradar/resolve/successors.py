@@ -37,9 +37,10 @@ def succession_links(wh: Warehouse) -> Table:
     return links.filter(usable & (links.from_siren != links.to_siren)).distinct()
 
 
-def unit_states(wh: Warehouse) -> Table:
-    """Each legal unit's administrative state and the name shown for it."""
-    units = wh.table("register_legal_units")
+def unit_states(wh: Warehouse, sirens: Table) -> Table:
+    """The administrative state and shown name of the legal units in `sirens` (a `siren`
+    column)."""
+    units = wh.table("register_legal_units").semi_join(sirens, "siren")
     return units.select(
         "siren",
         state=units.etatAdministratifUniteLegale,
@@ -53,9 +54,21 @@ def successors(wh: Warehouse, sirens: Table) -> Table:
 
     Nearest means fewest links; among successors as near, the latest link wins, then the
     smallest SIREN, so that two builds of the same files report the same successor. A closed
-    unit no link leads from to an active one is absent from the result."""
-    states = unit_states(wh)
-    links = succession_links(wh)
+    unit no link leads from to an active one is absent from the result.
+
+    The register is read twice whatever the number of links followed: once for the links,
+    once for the states of the units they and `sirens` name (both kept in the warehouse as
+    `resolve_succession_*`; the second not at all when there is no link); each hop then joins
+    small tables. Following the links over the
+    register's views directly read the national legal units once per hop and per earlier hop
+    (70 s for 20,000 closed units and 1 M links on the 40 M register)."""
+    has_links = wh.materialise("resolve_succession_links", succession_links(wh)) > 0
+    links = wh.table("resolve_succession_links")
+    if not has_links:  # no succession file: not a single read of the legal units
+        sirens = sirens.filter(ibis.literal(False))
+    named = sirens.select("siren").union(links.select(siren=links.to_siren)).distinct()
+    wh.materialise("resolve_succession_states", unit_states(wh, named))
+    states = wh.table("resolve_succession_states")
     closed = sirens.select("siren").distinct().join(states.filter(states.state == "C"), "siren")
     frontier = closed.select(start=closed.siren, at=closed.siren)
     reached = []

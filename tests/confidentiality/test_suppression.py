@@ -254,18 +254,26 @@ def test_cells_do_not_depend_on_the_order_the_engine_returns_contributions() -> 
     MILP, its ties and the masks) must not change. Public parts 0.1, 0.2, 0.3 sum to
     0.6000000000000001 in that order and to 0.6 in the reverse one: summed in unit order, both
     give the first."""
-    from healthradar.confidentiality.stage import _cell
-    from healthradar.indicators.emploi import JOBS
+    import pyarrow as pa
 
+    from healthradar.confidentiality.contributions import Contributions
+    from healthradar.confidentiality.stage import _cell
+    from healthradar.indicators.emploi import CHAPTER, JOBS
+
+    totals = next(i for i in CHAPTER.indicators if i.id == "emploi.totals")
     rows = [
-        {"unit": "p1", "secret": False, "jobs": 0.1},
-        {"unit": "p2", "secret": False, "jobs": 0.2},
-        {"unit": "p3", "secret": False, "jobs": 0.3},
-        {"unit": "s1", "secret": True, "jobs": 5.0},
-        {"unit": "s2", "secret": True, "jobs": 7.0},
+        {"perimetre": "core", "unit": "p1", "secret": False, "jobs": 0.1},
+        {"perimetre": "core", "unit": "p2", "secret": False, "jobs": 0.2},
+        {"perimetre": "core", "unit": "p3", "secret": False, "jobs": 0.3},
+        {"perimetre": "core", "unit": "s1", "secret": True, "jobs": 5.0},
+        {"perimetre": "core", "unit": "s2", "secret": True, "jobs": 7.0},
     ]
-    forward = _cell("k", rows, JOBS, Rules(), {}, None)
-    backward = _cell("k", rows[::-1], JOBS, Rules(), {}, None)
+    made = []
+    for order in (rows, rows[::-1]):
+        found = Contributions(totals, pa.Table.from_pylist(order))
+        cell_rows = found.by_unit(found.rows('{"perimetre": "core"}'))
+        made.append(_cell("k", found.iter_rows(cell_rows, "jobs"), JOBS, Rules(), {}, None))
+    forward, backward = made
     assert forward.public == backward.public == 0.1 + 0.2 + 0.3
     assert (
         list(forward.terms) == list(backward.terms) == ["headcounts:jobs:s1", "headcounts:jobs:s2"]

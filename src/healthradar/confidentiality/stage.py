@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import time
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from healthradar.confidentiality.audit import Interval, feasible_intervals, narrowest_margin
 from healthradar.confidentiality.cells import Cell
+from healthradar.confidentiality.contributions import Contributions
 from healthradar.confidentiality.rules import REASONS, Rules
 from healthradar.confidentiality.suppression import suppress
 from healthradar.config import ConfidentialitySection
@@ -125,23 +127,23 @@ def _build_cells(
         primary = _primary(ind)
         if not primary or ind.contributions is None:
             continue
-        by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in ctx.wh.to_rows(ind.contributions(ctx)):
-            by_cell[dimensions_key(ind, row)].append(row)
+        found = Contributions(ind, ctx.wh.to_arrow(ind.contributions(ctx)))
         records = result.data.to_pylist()
+        keys = [dimensions_key(ind, record) for record in records]
+        in_unit_order = [found.by_unit(found.rows(dims)) for dims in keys]
         for m in primary:
             rule = rules(m.source)
-            followed = any(f.follows == m.name for f in ind.measures)
-            everything: list[dict[str, Any]] = []
             for i, record in enumerate(records):
-                dims = dimensions_key(ind, record)
-                rows = by_cell.get(dims, [])
-                everything += rows
-                cell = _cell(f"{ind.id}|{dims}|{m.name}", rows, m, rule, values, record)
+                rows = found.iter_rows(in_unit_order[i], m.name)
+                cell = _cell(f"{ind.id}|{keys[i]}|{m.name}", rows, m, rule, values, record)
                 cells.append(cell)
-                slots.append(_Slot(r, i, dims, m, len(cell.terms)))
-            if followed:
-                cell = _cell(f"{ind.id}|{TOTAL}|{m.name}", everything, m, rule, values, None)
+                slots.append(_Slot(r, i, keys[i], m, len(cell.terms)))
+            if any(f.follows == m.name for f in ind.measures):
+                # every record's rows, record after record, then by unit
+                parts = [found.rows(dims) for dims in keys]
+                everything = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+                rows = found.iter_rows(found.by_unit(everything), m.name)
+                cell = _cell(f"{ind.id}|{TOTAL}|{m.name}", rows, m, rule, values, None)
                 cells.append(cell)
                 slots.append(_Slot(r, None, json.dumps(TOTAL), m, len(cell.terms)))
     return cells, values, slots
@@ -149,27 +151,30 @@ def _build_cells(
 
 def _cell(
     key: str,
-    rows: list[dict[str, Any]],
+    rows: Iterable[tuple[Any, Any, Any]],
     m: Measure,
     rule: Rules,
     values: dict[str, float],
     record: Mapping[str, Any] | None,
 ) -> Cell:
+    """The cell of `rows` ((unit, secret, amount) in unit order, not the engine's row order:
+    DuckDB's and Spark's differ; so the same sums to the last bit, hence the same MILP and the
+    same masks on every engine)."""
     terms: dict[str, float] = {}
     public = 0.0
-    # In unit order, not the engine's row order (DuckDB's and Spark's differ): the same sums to
-    # the last bit, hence the same MILP and the same masks on every engine.
-    for row in sorted(rows, key=lambda r: str(r["unit"])):
-        amount = float(row[m.name] or 0.0)
-        if not row["secret"]:
+    for unit_id, secret_row, value in rows:
+        amount = float(value or 0.0)
+        if not secret_row:
             public += amount
             continue
-        unit = f"{m.source}:{m.name}:{row['unit']}"
+        # one string per unit however many cells hold it (hundreds of thousands of units)
+        unit = sys.intern(f"{m.source}:{m.name}:{unit_id}")
         if unit in values and not math.isclose(values[unit], amount, abs_tol=1e-9):
-            raise ValueError(f"{key}: unit {row['unit']} contributes {amount} here and "
+            raise ValueError(f"{key}: unit {unit_id} contributes {amount} here and "
                              f"{values[unit]} elsewhere")  # fmt: skip
         values[unit] = amount
-        terms[unit] = terms.get(unit, 0.0) + 1.0
+        count = terms.get(unit)
+        terms[unit] = 1.0 if count is None else count + 1.0
     secret = sum(values[u] * c for u, c in terms.items())
     if record is not None:
         published = float(record.get(m.name) or 0.0)

@@ -9,7 +9,7 @@ import ibis
 import pyarrow as pa
 
 from healthradar.engine import Warehouse
-from healthradar.resolve.candidates import _side, side_keys
+from healthradar.resolve.candidates import KEY_COLUMNS, _side, with_side_keys
 
 
 def strings(rows: list[dict[str, str | None]]) -> pa.Table:
@@ -23,7 +23,7 @@ def keyed_rows(wh: Warehouse, table: str, rows: list[dict[str, Any]]) -> None:
     columns = [k for k in rows[0] if k not in ("line", "name")]
     schema = [("line", pa.int64()), ("name", pa.string()), *((c, pa.string()) for c in columns)]
     wh.load_arrow("raw", pa.Table.from_pylist(rows, schema=pa.schema(schema)))
-    raw = wh.table("raw")
+    raw = with_side_keys(wh.table("raw"), wh.table("raw").name)
     values = {"unique_id": raw.line, "input": ibis.literal("l"), "file": ibis.literal("l.csv")}
     values |= {"line": raw.line, "name": raw.name, **{c: raw[c] for c in columns}}
-    wh.materialise(table, _side(raw, {**values, **side_keys(raw, raw.name)}))
+    wh.materialise(table, _side(raw, {**values, **{k: raw[k] for k in KEY_COLUMNS}}))

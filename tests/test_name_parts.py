@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from healthradar.engine import Warehouse, memory_warehouse
 from healthradar.resolve import candidates
-from healthradar.resolve.candidates import _side, scoring_side, side_keys
+from healthradar.resolve.candidates import KEY_COLUMNS, _side, scoring_side, with_side_keys
 from tests.resolve_tables import keyed_rows, strings
 
 
@@ -26,9 +26,9 @@ def test_each_part_of_a_two_part_name_is_an_entry_of_its_own() -> None:
         "raw",
         pa.table({"input": ["l"] * n, "file": ["l.csv"] * n, "line": [2, 3, 4, 5], "name": names}),
     )
-    raw = wh.table("raw")
+    raw = with_side_keys(wh.table("raw"), wh.table("raw").name)
     values = {"unique_id": ibis.literal(0), "input": raw.input, "file": raw.file}
-    values |= {"line": raw.line, "name": raw.name, **side_keys(raw, raw.name)}
+    values |= {"line": raw.line, "name": raw.name, **{k: raw[k] for k in KEY_COLUMNS}}
     wh.materialise("resolve_unsettled", _side(raw, values))
 
     # Worked by hand: every row once under its whole key, plus

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ibis
 
 from healthradar.engine import Warehouse
-from healthradar.resolve.candidates import register_entries, side_keys
+from healthradar.resolve.candidates import KEY_COLUMNS, register_entries, with_side_keys
 
 ORIGIN = ["input", "file", "line"]
 #: a name that agrees in several ways is shown as the strongest one; then this order of names
@@ -49,11 +49,12 @@ def confirm_given_sirens(wh: Warehouse) -> int:
     given = rows.filter(rows.siren_key.notnull())
     sirens = given.select(siren=given.siren_key).distinct()
     names = register_entries(wh, sirens).select("siren", "variant", "name").distinct()
+    names = with_side_keys(names, names.name)
     # prefixed: the partner side has columns of the same names (NULL there)
     names = names.select(
         r_siren=names.siren,
         r_variant=names.variant,
-        **{f"r_{k}": v for k, v in side_keys(names, names.name).items()},
+        **{f"r_{k}": names[k] for k in KEY_COLUMNS},
         r_name=names.name,
     )
     j = given.join(names, given.siren_key == names.r_siren)

@@ -79,8 +79,10 @@ def _pairs(predictions: ibis.Table) -> ibis.Table:
 
 
 def _best_per_company(pairs: ibis.Table) -> ibis.Table:
-    """Per row and company: its best entry (ties: active establishment, siège, smallest SIRET),
-    the names agreeing when any entry's do. Applying it twice gives the same table."""
+    """Per row and company: its best entry (ties: active establishment, siège, smallest SIRET,
+    then the variant and the name, so that the name shown does not depend on the order the
+    engine returns pairs in), the names agreeing when any entry's do. Applying it twice gives
+    the same table."""
     w = ibis.window(
         group_by=["input", "file", "line", "siren"],
         order_by=[
@@ -88,6 +90,8 @@ def _best_per_company(pairs: ibis.Table) -> ibis.Table:
             ibis.desc((pairs.etat == "A").fill_null(False)),
             ibis.desc(pairs.is_siege.fill_null(False)),
             pairs.siret,
+            pairs.variant,
+            pairs.register_name,
         ],
     )
     company = ibis.window(group_by=["input", "file", "line", "siren"])

@@ -218,3 +218,38 @@ def test_the_documented_limit_loses_nothing(wh: Warehouse, tmp_path: Path) -> No
         (4, "quoting_ignored")
     ]
     _reconcile(wh, table, PARTNERS)
+
+
+@pytest.mark.parametrize(
+    ("raw", "contract", "name"),
+    [
+        # a cell over two lines ('12886' CR '51411'), then a quoted cell holding the delimiter:
+        # split naively, its second line has the header's 6 cells
+        (
+            b"Raison sociale;Raison sociale;Raison sociale;Raison sociale;Raison sociale;"
+            b'Raison sociale\n"12886\r51411\x00";;;;"\t\xc3\xa8\x07\xc3\xa9\x00/X.;"\n',
+            PARTNERS,
+            "partners.csv",
+        ),
+        # the same with tabs: the second line of ' b6 ' CR holds a quoted cell with a tab
+        (
+            b"SIRET\tSIRET\tEffectif salari\xc3\xa9\tSIRET\tSIRET\n\n\n\n\n\n\n\n"
+            b'" b6 \r"\t\t\t"b.\x07\t0."\n',
+            HEADCOUNTS,
+            "headcounts.csv",
+        ),
+    ],
+)
+def test_a_quoted_delimiter_after_a_multi_line_cell_is_no_swallow(
+    wh: Warehouse, tmp_path: Path, raw: bytes, contract: Contract, name: str
+) -> None:
+    """Found by `make fuzz`: well-formed files read as swallows. A line of a multi-line record
+    is a record of its own only if, read on its own with its quotes, it has the header's
+    number of cells — not when split at every delimiter, quoted ones included."""
+    table = _read(tmp_path, name, raw, contract)
+    assert table is not None
+    # one data row in the first file; in the second, 7 blank lines and one row
+    assert table.records_read == (1 if contract is PARTNERS else 8)
+    assert not table.rejected_lines
+    assert not [i for i in table.structure_issues if i[3] in ("quoting_ignored", "quote_unclosed")]
+    _reconcile(wh, table, contract)

@@ -2,10 +2,10 @@
 
 A csv parser turns an unclosed quote into one long cell that swallows the records after it;
 counting the records it returns would then still "balance". So every multi-line record is
-checked against the physical lines it covers, read with quoting off: a legitimate multi-line
-cell ("12 rue X⏎Lyon") leaves at most one of those lines with the header's number of cells,
-and none of them once the record has its full number of cells; a swallow leaves several
-(each line a record of its own). The lines found swallowed are then either recovered — when
+checked against the physical lines it covers, each read as a record of its own: a legitimate
+multi-line cell ("12 rue X⏎Lyon") leaves at most one of those lines with the header's number of
+cells, and none of them once the record has its full number of cells; a swallow leaves
+several (each line a record of its own). The lines found swallowed are then either recovered — when
 the whole file reads cleanly with quoting off (every line the header's number of cells), it is
 re-read that way — or rejected one by one, each with its own line number.
 """
@@ -86,12 +86,19 @@ def _fits(line: str, delimiter: str, width: int) -> bool:
     return len(naive_cells(line, delimiter)) == width
 
 
+def own_cells(line: str, delimiter: str) -> int:
+    """The cells of one physical line read as a record of its own, its quotes honoured: a
+    quoted cell holding the delimiter is one cell (split naively, a legitimate multi-line
+    record whose next line holds such a cell looked like a swallow: `make fuzz`)."""
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
 def swallowed(lines: Sequence[str], delimiter: str, width: int, parsed_cells: int) -> list[int]:
     """Offsets (1 = second line) of the lines of one multi-line record that are whole records
     of their own: empty when the record is a legitimate multi-line cell."""
     if width < 2 or len(lines) < 2:
         return []
-    full = [i for i, line in enumerate(lines) if len(naive_cells(line, delimiter)) >= width]
+    full = [i for i, line in enumerate(lines) if own_cells(line, delimiter) >= width]
     later = [i for i in full if i > 0]
     if len(full) >= 2 or (parsed_cells < width and later):
         return later

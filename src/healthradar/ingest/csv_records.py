@@ -5,9 +5,10 @@ counting the records it returns would then still "balance". So every multi-line 
 checked against the physical lines it covers, each read as a record of its own: a legitimate
 multi-line cell ("12 rue X⏎Lyon") leaves at most one of those lines with the header's number of
 cells, and none of them once the record has its full number of cells; a swallow leaves
-several (each line a record of its own). The lines found swallowed are then either recovered — when
-the whole file reads cleanly with quoting off (every line the header's number of cells), it is
-re-read that way — or rejected one by one, each with its own line number.
+several (each line a record of its own). The lines found swallowed are then either
+recovered — when the whole file reads cleanly with quoting off (every line the header's
+number of cells), it is re-read that way — or rejected one by one, each with its own line
+number.
 """
 
 from __future__ import annotations

@@ -59,9 +59,9 @@ def successors(wh: Warehouse, sirens: Table) -> Table:
     The register is read twice whatever the number of links followed: once for the links,
     once for the states of the units they and `sirens` name (both kept in the warehouse as
     `resolve_succession_*`; the second not at all when there is no link); each hop then joins
-    small tables. Following the links over the
-    register's views directly read the national legal units once per hop and per earlier hop
-    (70 s for 20,000 closed units and 1 M links on the 40 M register)."""
+    small tables. Following the links over the register's views directly read the national
+    legal units once per hop and per earlier hop (70 s for 20,000 closed units and 1 M links
+    on the 40 M register; 17 s this way)."""
     has_links = wh.materialise("resolve_succession_links", succession_links(wh)) > 0
     links = wh.table("resolve_succession_links")
     if not has_links:  # no succession file: not a single read of the legal units

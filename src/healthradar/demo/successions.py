@@ -1,6 +1,6 @@
 """The demo's succession links (INSEE `StockEtablissementLiensSuccession` layout).
 
-Half of the closed health companies were taken over: their head office's establishment is
+About half of the closed health companies were taken over: their head office's establishment is
 linked to the head office of an active health company of the region, on the day it closed. The
 resolve stage reports those successors beside the closed company a partner list still names.
 The other links INSEE publishes (moves within one company) are left out: they name no successor.

@@ -120,8 +120,9 @@ def _siret(siren: str) -> str:
     return base + luhn.calc_check_digit(base)
 
 
-def write_project(root: Path, rows: int, seed: int) -> Path:
-    """The project of `rows` companies (written once; the config is the marker)."""
+def write_project(root: Path, rows: int, seed: int, partner_rows: int | None = None) -> Path:
+    """The project of `rows` companies, the first `partner_rows` of them (default: all) on the
+    partner list (written once; the config is the marker)."""
     if (root / "healthradar.toml").is_file():
         return root
     rng = random.Random(seed)
@@ -155,8 +156,9 @@ def write_project(root: Path, rows: int, seed: int) -> Path:
             lu.writerow([siren, "A", "PME", "11", name.upper()])
             roll = rng.random()
             given = "" if roll < 0.01 else siren[1:] if roll < 0.02 else siren
-            part.writerow([name, given, rng.choice(FILIERES), city, postcode,
-                           f"{rng.randint(10, 19)},5"])  # fmt: skip
+            filiere, staff = rng.choice(FILIERES), f"{rng.randint(10, 19)},5"
+            if partner_rows is None or i <= partner_rows:
+                part.writerow([name, given, filiere, city, postcode, staff])
             head.writerow([siret, rng.randint(10, 19), 2024])
     (root / "healthradar.toml").write_text(
         '[project]\nname = "Bench inputs"\nregion = "84"\nvintage = 2024\n\n'
@@ -175,13 +177,26 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument(
+        "--partner-rows",
+        type=int,
+        default=None,
+        help="rows of the partner list (default: --rows); e.g. 2000 for a regional headcount "
+        "file beside a cluster's list, the realistic large project",
+    )
+    parser.add_argument(
         "--full",
         action="store_true",
         help="also time a whole build (resolve included: slow at this size)",
     )
 
     args = parser.parse_args()
-    root = write_project(DATA / f"p{args.rows}-s{args.seed}", args.rows, args.seed)
+    listed = args.rows if args.partner_rows is None else args.partner_rows
+    name = (
+        f"p{args.rows}-s{args.seed}"
+        if listed == args.rows
+        else f"p{args.rows}-l{listed}-s{args.seed}"
+    )
+    root = write_project(DATA / name, args.rows, args.seed, listed)
     src = BENCH_DIR.parent / "src"
     env_path = f"{src}:{os.environ.get('PYTHONPATH', '')}"
     env = {**os.environ, "PYTHONPATH": env_path}
@@ -198,7 +213,7 @@ def main() -> None:
             sys.exit(f"{mode} failed:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    print(f"inputs: {args.rows:,} partner rows + {args.rows:,} headcount rows ({root})")
+    print(f"inputs: {listed:,} partner rows + {args.rows:,} headcount rows ({root})")
     read = run("read")
     peak_mb = read["peak_kb"] / 1024
     verdict = "met" if peak_mb < GOAL_MB else "NOT met"

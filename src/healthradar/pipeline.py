@@ -359,19 +359,21 @@ def _build_locked(
                 load_reasons(wh)
                 quality = build_report(wh)
                 warnings = warnings_of(plan, quality, counts)
-            with stages.stage("publish"):
-                from healthradar.publish import publish_bundle
-
-                bundle = make_bundle(
-                    plan, evaluation, quality, counts, stages.timings, wh.sql_log, wh.backend,
-                    lang,
-                )  # fmt: skip
-                bundle.warnings = warnings
-                publish_bundle(bundle, work)
-            reconciliation = quality.reconciliation.to_pylist()
+            sql_log, backend_used = wh.sql_log, wh.backend
         finally:
+            # closed before publishing, which reads only the bundle: the engine's memory
+            # (DuckDB's buffer pool, the Spark session) is given back before charts are drawn
             wh.close()
             shutil.rmtree(spark_dir, ignore_errors=True)
+        with stages.stage("publish"):
+            from healthradar.publish import publish_bundle
+
+            bundle = make_bundle(
+                plan, evaluation, quality, counts, stages.timings, sql_log, backend_used, lang
+            )
+            bundle.warnings = warnings
+            publish_bundle(bundle, work)
+        reconciliation = quality.reconciliation.to_pylist()
         swap_into_place(work, project_dir / OUT_DIR)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -26,6 +26,7 @@ Usage::
 
     .venv/bin/python bench/bench_inputs.py                 # 200,000 rows
     .venv/bin/python bench/bench_inputs.py --rows 20000    # a quicker look
+    .venv/bin/python bench/bench_inputs.py --partner-rows 2000 --full  # a realistic big project
 """
 
 from __future__ import annotations

@@ -232,6 +232,7 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
         }
         ctx = QueryContext(wh, settings)
         evaluation = plan.registry.evaluate(ctx, plan.available_inputs)
+    wh.release_memory()  # the relational work is done: its cache is not kept beside scipy's
     with stages.stage("confidentiality"):
         from healthradar.confidentiality.stage import protect  # scipy: imported late (docstring)
 
@@ -356,6 +357,7 @@ def _build_locked(
         try:
             counts, evaluation = run_stages(plan, wh, stages)
             with stages.stage("quality"):
+                wh.release_memory()  # what confidentiality read is not kept cached
                 load_reasons(wh)
                 quality = build_report(wh)
                 warnings = warnings_of(plan, quality, counts)

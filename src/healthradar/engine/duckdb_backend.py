@@ -31,6 +31,7 @@ class DuckDBWarehouse(Warehouse):
         super().__init__()
         config: dict[str, Any] = dict(DUCKDB_SAFE_CONFIG)
         config["memory_limit"] = memory_limit
+        self._memory_limit = memory_limit
         if threads:
             config["threads"] = threads
         self._con = duckdb.connect(str(path), config=config)
@@ -67,6 +68,12 @@ class DuckDBWarehouse(Warehouse):
         (sql,) = statements.render("list_tables", self.backend)
         names = {str(row[0]) for row in self._con.execute(sql).fetchall()}
         return sorted(n for n in names if n.startswith(prefix))
+
+    def release_memory(self) -> None:
+        for statement in statements.render(
+            "release_memory", self.backend, limit=self._memory_limit
+        ):
+            self._execute(statement)
 
     def splink_api(self) -> Any:
         from splink.backends.duckdb import DuckDBAPI

@@ -2,9 +2,9 @@
 
 Ibis builds every query of every stage; what it cannot say portably is here, one variant per
 backend, so the list of raw SQL in the project is this file (`grep -n '": {' statements.py`).
-Each statement is a template; `{name}` is quoted as an identifier and `{path}` as a string
-literal, `{query}` is SQL compiled by Ibis for that backend. Data values never enter a
-template: rows travel as tables and joins.
+Each statement is a template; `{name}` is quoted as an identifier and `{path}` (or `{target}`,
+`{limit}`) as a string literal, `{query}` is SQL compiled by Ibis for that backend. Data values
+never enter a template: rows travel as tables and joins.
 """
 
 from __future__ import annotations
@@ -53,6 +53,12 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "pyspark": (),
     },
+    # Give the buffer pool back between stages: under a small limit DuckDB drops (or writes
+    # out) its cached blocks, then the build's own limit is set again. Spark: nothing to do.
+    "release_memory": {
+        "duckdb": ("SET memory_limit = '64MB'", "SET memory_limit = {limit}"),
+        "pyspark": (),
+    },
     # Session settings of an embedded DuckDB build: one checkpoint per build, no ordering cost.
     "duckdb_session": {
         "duckdb": (
@@ -87,7 +93,7 @@ def render(statement: str, backend: str, **args: Any) -> list[str]:
             ident(value)
             if key == "name"
             else quote_literal(str(value))
-            if key in ("path", "target")
+            if key in ("path", "target", "limit")
             else value
         )
         for key, value in args.items()

@@ -62,6 +62,12 @@ class Warehouse(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def release_memory(self) -> None:
+        """Give the engine's cache back to the system between stages (the tables stay): the
+        relational stages leave DuckDB's buffer pool full, which the Python-side stages after
+        them (confidentiality) would otherwise add to. Nothing to do by default (Spark)."""
+        return None
+
     @abstractmethod
     def splink_api(self) -> Any:
         """Splink's database API on this warehouse's own connection or session, so record

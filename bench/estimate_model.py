@@ -26,7 +26,8 @@ and same commune", whose recall is read off the m above). `docs/resolve.md` give
 set of numbers does on the benchmark.
 
 The pairs a build keeps depend on the shipped numbers (a company's best entry is the one with
-the best weight), so the script is run until the numbers no longer change (twice is enough).
+the best weight): numbers measured with one model should be measured again once shipped, until
+they no longer change.
 It never reads a benchmark's truth: the figures of `bench_resolve.py` (seeds 8, 9, 10) are
 held out.
 

@@ -64,12 +64,13 @@ def successors(wh: Warehouse, sirens: Table) -> Table:
     on the 40 M register; 17 s this way)."""
     has_links = wh.materialise("resolve_succession_links", succession_links(wh)) > 0
     links = wh.table("resolve_succession_links")
+    given = sirens.select("siren").distinct()
     if not has_links:  # no succession file: not a single read of the legal units
-        sirens = sirens.filter(ibis.literal(False))
-    named = sirens.select("siren").union(links.select(siren=links.to_siren)).distinct()
+        given = given.filter(ibis.literal(False))
+    named = given.union(links.select(siren=links.to_siren))
     wh.materialise("resolve_succession_states", unit_states(wh, named))
     states = wh.table("resolve_succession_states")
-    closed = sirens.select("siren").distinct().join(states.filter(states.state == "C"), "siren")
+    closed = given.join(states.filter(states.state == "C"), "siren")
     frontier = closed.select(start=closed.siren, at=closed.siren)
     reached = []
     for hop in range(1, MAX_HOPS + 1):

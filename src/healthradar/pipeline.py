@@ -183,16 +183,23 @@ def refuse_example_rows(table: RawTable, contract: Contract) -> None:
 
 
 class _Stages:
-    """Times each stage and reports it to an optional hook (the CLI's progress display)."""
+    """Times each stage and reports it to an optional hook (the CLI's progress display).
+
+    `before_each` runs before every stage: the warehouse's `release_memory`, so that a stage's
+    peak is its own work, not its own work on top of the engine's cache of the stages before
+    it (DuckDB keeps what it read until its `memory_limit`, 4 GB by default)."""
 
     def __init__(self, hook: StageHook | None) -> None:
         self.hook = hook
         self.timings: dict[str, float] = {}
+        self.before_each: Callable[[], None] | None = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         if self.hook:
             self.hook(name)
+        if self.before_each:
+            self.before_each()
         start = time.perf_counter()
         yield
         self.timings[name] = round(time.perf_counter() - start, 4)
@@ -202,6 +209,7 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
     """All warehouse stages of a build (everything but publishing). Used by `build` and benches."""
     config, scope = plan.config, plan.scope
     counts: dict[str, Any] = {}
+    stages.before_each = wh.release_memory
     with stages.stage("ingest"):
         counts["ingest"] = ingest(wh, plan.ingest_plan())
     with stages.stage("validate"):
@@ -232,7 +240,6 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
         }
         ctx = QueryContext(wh, settings)
         evaluation = plan.registry.evaluate(ctx, plan.available_inputs)
-    wh.release_memory()  # the relational work is done: its cache is not kept beside scipy's
     with stages.stage("confidentiality"):
         from healthradar.confidentiality.stage import protect  # scipy: imported late (docstring)
 
@@ -357,7 +364,6 @@ def _build_locked(
         try:
             counts, evaluation = run_stages(plan, wh, stages)
             with stages.stage("quality"):
-                wh.release_memory()  # what confidentiality read is not kept cached
                 load_reasons(wh)
                 quality = build_report(wh)
                 warnings = warnings_of(plan, quality, counts)
@@ -365,6 +371,7 @@ def _build_locked(
         finally:
             # closed before publishing, which reads only the bundle: the engine's memory
             # (DuckDB's buffer pool, the Spark session) is given back before charts are drawn
+            stages.before_each = None
             wh.close()
             shutil.rmtree(spark_dir, ignore_errors=True)
         with stages.stage("publish"):

@@ -104,7 +104,6 @@ def partner_side(wh: Warehouse) -> int:
         commune=ibis.ifelse(j.communes == 1, j.one_commune, null_text()),
         departement=ibis.ifelse(j.departements == 1, j.one_departement, null_text()),
     )
-    w = ibis.window(order_by=["input", "file", "line"])
     keyed = with_side_keys(j, j.name).mutate(digits=digits_only(j.siren_raw.fill_null("")))
     # the digits of an unusable SIREN (a typo, a swap): still evidence for the company
     hint = ibis.ifelse(
@@ -115,7 +114,8 @@ def partner_side(wh: Warehouse) -> int:
     side = _side(
         keyed,
         {
-            "unique_id": ibis.row_number().over(w),
+            # no `unique_id`: the rows Splink compares are numbered in `resolve_to_score`; a
+            # window over every wide row here held the whole list in memory at once
             "input": keyed.input,
             "file": keyed.file,
             "line": keyed.line,

@@ -18,8 +18,12 @@ from healthradar.resolve.model import CONFIRMING_NAME_LEVELS, settings
 
 #: partner entries scored in one go: Splink materialises every compared pair of a chunk with
 #: its comparison columns, so a chunk is reduced to its best entry per company before the next
-#: one (a 2,000-row list against a crowded register compares ~700 entries a row)
-PREDICT_CHUNK_ROWS = 2000
+#: one (a 2,000-row list against a crowded register compares ~700 entries a row). Measured on
+#: 2,000 rows to score against 172 k entries (bench/bench_inputs.py): 2,000 a chunk peaked
+#: 800 MB above the stage's floor, 1,000 and 500 about 380 MB (what is left is not the chunk's);
+#: each chunk costs Splink's blocking of the register side again (20,000 rows at 4 M: 500 a
+#: chunk made predict ~75 s slower)
+PREDICT_CHUNK_ROWS = 1000
 
 
 def predict(wh: Warehouse) -> int:

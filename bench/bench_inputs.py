@@ -17,10 +17,11 @@ printed beside that goal). In one run it
    first build or a rebuild (an ``out/`` from an earlier run lets resolve carry rows over), the
    size of ``out/quality.html`` and the reconciliation of both inputs.
 
-Measured (bench/README.md): reading side 373–400 MB (goal met, thinly); whole build 789 MB
-(rebuild, 70 s) and 1,248 MB (first build, 88 s), down from 992 and 1,208 MB: the goal is not
-met for a whole build. The remaining peaks are Splink's predict on a first build, the planning
-of resolve's ~1 MB SQL statements (+200 MB each) and DuckDB's cache up to its 4 GB limit.
+Measured (bench/README.md): reading side 373–400 MB (goal met, thinly); whole build 681 MB
+(first build, 67 s) and 600 MB (rebuild, 50 s), down from 1,148 and 789 MB; with a 2,000-row
+list beside the 200,000 headcounts, 490 MB. The goal is not met for a whole build: the
+relational stages leave ~330 MB resident, and the Python-side stages (confidentiality's cells,
+quality, publish) and resolve's Splink predict add 100–350 MB to that.
 
 Usage::
 

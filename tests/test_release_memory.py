@@ -1,5 +1,5 @@
-"""`Warehouse.release_memory`: DuckDB's cache is given back between stages, the tables stay and
-the build's own memory limit is set again (what the limit does to RSS is measured in
+"""`Warehouse.release_memory`: DuckDB's cache is given back before every stage of a build, the
+tables stay and the build's own memory limit is set again (what the limit does to RSS is measured in
 `bench/bench_inputs.py --full`, not here)."""
 
 from __future__ import annotations
@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import ibis
+import pytest
 
 from healthradar.engine import statements
 from healthradar.engine.duckdb_backend import DuckDBWarehouse
+from healthradar.pipeline import build
+from tests.tiny import write_tiny_project
 
 
 def test_the_statements_lower_then_restore_the_limit() -> None:
@@ -30,3 +33,28 @@ def test_tables_survive_and_the_limit_comes_back(tmp_path: Path) -> None:
     assert n == 200_000 and wh.count("t") == 200_000
     assert wh.scalar(wh.table("t").i.sum()) == 199_999 * 200_000 // 2
     wh.close()
+
+
+def test_a_build_gives_the_cache_back_before_every_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stage that runs on the warehouse starts with the cache given back, so its peak is
+    its own work; publishing, after the warehouse is closed, does not touch it."""
+    events: list[str] = []
+    original = DuckDBWarehouse.release_memory
+
+    def counted(self: DuckDBWarehouse) -> None:
+        events.append("release")
+        original(self)
+
+    monkeypatch.setattr(DuckDBWarehouse, "release_memory", counted)
+    build(write_tiny_project(tmp_path / "p"), hook=lambda name: events.append(name))
+    stages = [e for e in events if e != "release"]
+    assert stages[-1] == "publish"
+    for name in stages[:-1]:
+        after = events[events.index(name) + 1]
+        assert after == "release", f"{name} starts with DuckDB's cache of the stages before it"
+    assert events[-1] == "publish"  # nothing released once the warehouse is closed
+    # resolve also gives the cache back after each of its steps
+    inside = events[events.index("resolve") + 1 : events.index("enrich")]
+    assert inside.count("release") > 2

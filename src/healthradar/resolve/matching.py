@@ -21,8 +21,8 @@ from healthradar.resolve.model import CONFIRMING_NAME_LEVELS, settings
 #: one (a 2,000-row list against a crowded register compares ~700 entries a row). Measured on
 #: 2,000 rows to score against 172 k entries (bench/bench_inputs.py): 2,000 a chunk peaked
 #: 800 MB above the stage's floor, 1,000 and 500 about 380 MB (what is left is not the chunk's);
-#: each chunk costs Splink's blocking of the register side again (20,000 rows at 4 M: 500 a
-#: chunk made predict ~75 s slower)
+#: each chunk costs Splink's blocking of the register side again (20,000 rows at 4 M, 500 a
+#: chunk: predict 166 s, the resolve bench 253 s instead of ~180 s)
 PREDICT_CHUNK_ROWS = 1000
 
 

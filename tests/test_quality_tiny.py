@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
-from healthradar.pipeline import BuildResult
+from healthradar.pipeline import BuildResult, build
+from healthradar.reasons import REASONS
+from tests.tiny import write_tiny_project
 
 
 def quality(build: BuildResult) -> list[dict[str, str]]:
@@ -75,3 +78,16 @@ def test_register_scope_counts(tiny_build: BuildResult) -> None:
     manifest = json.loads((tiny_build.out_dir / "manifest.json").read_text(encoding="utf-8"))
     # 9 establishments; D1 is in Paris; C1 and H1 are closed
     assert manifest["register"] == {"rows": 9, "in_region": 8, "active_in_region": 6}
+
+
+def test_issues_are_written_in_the_build_language(tmp_path: Path) -> None:
+    """The report fetches the issues in the build's language only (`build_report(wh, lang)`):
+    an English build's quality.csv says every message in English, a French one in French."""
+    root = write_tiny_project(tmp_path / "tiny")
+    for lang in ("en", "fr"):
+        rows = quality(build(root, lang=lang))
+        assert rows
+        for row in rows:
+            template = getattr(REASONS[row["reason"]], lang)
+            head = template.split("{")[0]  # the words before the first placeholder
+            assert row["message"].startswith(head), (lang, row["reason"], row["message"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import ibis
 import pytest
 
@@ -17,7 +18,7 @@ from tests.tiny import write_tiny_project
 
 def test_the_statements_lower_then_restore_the_limit() -> None:
     assert statements.render("release_memory", "duckdb", limit="4GB") == [
-        "SET memory_limit = '64MB'",
+        "SET memory_limit = '1MB'",
         "SET memory_limit = '4GB'",
     ]
     assert statements.render("release_memory", "pyspark", limit="4GB") == []
@@ -32,6 +33,29 @@ def test_tables_survive_and_the_limit_comes_back(tmp_path: Path) -> None:
     assert limit == [("286.1 MiB",)]
     assert n == 200_000 and wh.count("t") == 200_000
     assert wh.scalar(wh.table("t").i.sum()) == 199_999 * 200_000 // 2
+    wh.close()
+
+
+def test_memory_in_use_above_the_lowered_limit_does_not_stop_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB refuses a limit below what its blocks in use hold (seen on a 200,000-row
+    project with 1 MB): the release goes on and the build's own limit comes back."""
+    wh = DuckDBWarehouse(tmp_path / "w.duckdb", memory_limit="300MB")
+    run = wh._execute
+    seen: list[str] = []
+
+    def refusing(sql: str) -> int | None:
+        seen.append(sql)
+        if sql == "SET memory_limit = '1MB'":
+            raise duckdb.OutOfMemoryException("could not free up enough memory for the new limit")
+        return run(sql)
+
+    monkeypatch.setattr(wh, "_execute", refusing)
+    wh.release_memory()
+    assert seen == ["SET memory_limit = '1MB'", "SET memory_limit = '300MB'"]
+    limit = wh._con.execute("SELECT current_setting('memory_limit')").fetchall()
+    assert limit == [("286.1 MiB",)]
     wh.close()
 
 

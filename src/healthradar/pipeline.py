@@ -258,7 +258,8 @@ def warnings_of(plan: Plan, quality: QualityReport, counts: dict[str, Any]) -> l
     }
     return build_warnings(
         quality.reconciliation,
-        quality.issues["en"],
+        # reasons and values only: the same in either language's table
+        next(iter(quality.issues.values())),
         counts.get("register", {}),
         int(counts.get("perimeter", 0) or 0),
         scope,
@@ -365,7 +366,7 @@ def _build_locked(
             counts, evaluation = run_stages(plan, wh, stages)
             with stages.stage("quality"):
                 load_reasons(wh)
-                quality = build_report(wh)
+                quality = build_report(wh, lang or plan.config.project.lang)
                 warnings = warnings_of(plan, quality, counts)
             sql_log, backend_used = wh.sql_log, wh.backend
         finally:

@@ -29,7 +29,7 @@ class Bundle:
     config: dict[str, Any]
     chapters: list[Chapter]  # ordered as the navigation shows them
     results: list[IndicatorResult]
-    quality: dict[str, pa.Table]  # lang -> issues with messages in that language
+    quality: dict[str, pa.Table]  # the build's lang -> the issues with messages in it
     reconciliation: pa.Table
     quality_by_reason: pa.Table  # severity, reason, count
     rows_read_total: int

@@ -33,7 +33,7 @@ REASONS_SCHEMA = pa.schema(
 class QualityReport:
     """What publish needs of the quality of a build, computed once."""
 
-    issues: dict[str, pa.Table]  # lang -> every issue with its message in that language
+    issues: dict[str, pa.Table]  # the build's lang -> every issue with its message in it
     reconciliation: pa.Table
     by_reason: pa.Table
     to_resolve: pa.Table
@@ -245,17 +245,21 @@ def _sorted(wh: Warehouse, name: str, order: tuple[str, ...]) -> pa.Table:
     return wh.to_arrow(t.order_by([ibis.asc(t[c], nulls_first=False) for c in order]))
 
 
-def build_report(wh: Warehouse) -> QualityReport:
+def build_report(wh: Warehouse, lang: str) -> QualityReport:
     """Materialise the report's tables (so the manifest holds their SQL) and fetch them.
 
     `issues` and `row_outcomes` gather every stage's records in one table each, for whoever
-    opens the warehouse to audit a figure."""
+    opens the warehouse to audit a figure. The issues are materialised with their messages in
+    both languages but fetched in the build's language only (`lang`), the one the quality page
+    and `quality.csv` are written in: a 200,000-row input can have as many issues."""
     wh.materialise("issues", all_issues(wh))
     wh.materialise("row_outcomes", all_outcomes(wh))
     fetched = {}
     tables = _report_tables(wh)
     for name, (expr, order) in tables.items():
         wh.materialise(name, expr)
+        if name.startswith("quality_issues_") and name != f"quality_issues_{lang}":
+            continue
         t = wh.table(name)
         fetched[name] = wh.to_arrow(t.order_by([ibis.asc(t[c], nulls_first=False) for c in order]))
     recon = fetched["quality_reconciliation"]
@@ -264,7 +268,7 @@ def build_report(wh: Warehouse) -> QualityReport:
         for r in fetched["quality_partner_summary"].to_pylist()
     }
     return QualityReport(
-        issues={"fr": fetched["quality_issues_fr"], "en": fetched["quality_issues_en"]},
+        issues={lang: fetched[f"quality_issues_{lang}"]},
         reconciliation=recon,
         by_reason=fetched["quality_by_reason"].drop_columns(["severity_rank"]),
         to_resolve=fetched["quality_to_resolve"],

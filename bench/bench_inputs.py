@@ -17,9 +17,9 @@ printed beside that goal). In one run it
    first build or a rebuild (an ``out/`` from an earlier run lets resolve carry rows over), the
    size of ``out/quality.html`` and the reconciliation of both inputs.
 
-Measured (bench/README.md): reading side 373–400 MB (goal met, thinly); whole build 681 MB
-(first build, 67 s) and 600 MB (rebuild, 50 s), down from 1,148 and 789 MB; with a 2,000-row
-list beside the 200,000 headcounts, 490 MB. The goal is not met for a whole build: the
+Measured (bench/README.md): reading side 373–400 MB (goal met, thinly); whole build 668 MB
+(first build, 64 s), down from 1,148 MB; with a 2,000-row list beside the 200,000 headcounts,
+476 MB. The goal is not met for a whole build: the
 relational stages leave ~330 MB resident, and the Python-side stages (confidentiality's cells,
 quality, publish) and resolve's Splink predict add 100–350 MB to that.
 

@@ -9,13 +9,15 @@ In order of precedence:
    believed: the row goes on to matching, so the SIREN of another company is caught;
 3. **matched**: the best company scores at least `MATCH_THRESHOLD` and no other company comes
    within `AMBIGUITY_MARGIN` of it (a homonym in the same place is for a human to decide);
-4. **review**: the best company scores at least `REVIEW_THRESHOLD`, or the given SIREN's names
-   disagree and nothing better was found;
+4. **review**: the best company is at least `REVIEW_THRESHOLD` likely *among the row's
+   candidates* (`share_of_evidence`), or the given SIREN's names disagree and nothing better
+   was found;
 5. **unmatched**: nothing close enough.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ibis
@@ -27,6 +29,7 @@ from healthradar.resolve.given_siren import nameless_units
 from healthradar.resolve.model import AMBIGUITY_MARGIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
 
 ORIGIN = ["input", "file", "line"]
+LN2 = math.log(2)  # 2^x = e^(x ln 2): the engines have exp, not exp2
 
 
 def _candidates(wh: Warehouse) -> Table:
@@ -43,6 +46,27 @@ def _candidates(wh: Warehouse) -> Table:
     )
     top = top.mutate(text=text)
     return top.group_by(ORIGIN).aggregate(candidates=ordered_join(top.text, " | ", top.position))
+
+
+def share_of_evidence(wh: Warehouse) -> Table:
+    """Per row: the probability that it is its best company rather than another candidate or
+    none, 2^w_best / (1 + Σ 2^w) over the row's companies (Splink's match weight w is the log2
+    of the odds of a match). A row names one company: when several candidates share the same
+    weak evidence (one distinctive word in the same place, ~0.4 each), none of them is
+    worth an analyst's time; with one candidate it is Splink's own probability. As for the
+    ambiguity margin, a closed company is no rival to an active best one (its predecessor, or
+    a dead homonym)."""
+    r = wh.table("match_ranked")
+    active = (r.company_etat == "A").fill_null(False)
+    # odds relative to the best one's, so that 2^w never overflows: Σ 2^(w - w_best)
+    best = r.filter(r.position == 0).select(*ORIGIN, best_w=r.weight, best_active=active)
+    j = r.join(best, ORIGIN)
+    rel = ((j.weight - j.best_w) * LN2).exp()
+    rival = (j.position == 0) | ~j.best_active | (j.company_etat == "A").fill_null(False)
+    per_row = j.group_by(ORIGIN).aggregate(others=rel.sum(where=rival), best_w=j.best_w.max())
+    # 2^w_best / (1 + Σ 2^w) = 1 / (2^-w_best + Σ 2^(w - w_best))
+    inverse_odds = (-per_row.best_w * LN2).exp()
+    return per_row.select(*ORIGIN, best_share=1.0 / (inverse_odds + per_row.others))
 
 
 def _add(j: Table, other: Table, on: list[Any]) -> Table:
@@ -87,6 +111,7 @@ def decide(wh: Warehouse) -> int:
     settled = (
         reviewed,
         _candidates(wh),
+        share_of_evidence(wh),
         wh.table("resolve_carried"),
         wh.table("resolve_confirmed"),
     )
@@ -102,7 +127,9 @@ def decide(wh: Warehouse) -> int:
     )
     clear = j.next_weight.isnull() | (j.best_weight - j.next_weight >= AMBIGUITY_MARGIN)
     strong = (j.best_probability >= MATCH_THRESHOLD).fill_null(False) & clear.fill_null(True)
-    worth_review = (j.best_probability >= REVIEW_THRESHOLD).fill_null(False)
+    alike = (j.best_probability >= REVIEW_THRESHOLD) & (j.best_share < REVIEW_THRESHOLD)
+    alike = alike.fill_null(False)
+    worth_review = (j.best_share >= REVIEW_THRESHOLD).fill_null(False)
     doubted = j.siren_key.notnull() & j.given_siren.notnull() & ~confirmed
     other_company = j.siren_key.notnull() & (j.best_siren != j.siren_key).fill_null(False)
 
@@ -134,6 +161,7 @@ def decide(wh: Warehouse) -> int:
         (doubted & ~worth_review, "siren_given_name_disagrees"),
         (j.siren_key.notnull() & j.given_siren.isnull(), "siren_not_in_register"),
         (worth_review, "uncertain_score"),
+        (alike, "candidates_alike"),
         (j.best_siren.notnull(), "score_too_low"),
         else_="no_candidate",
     )

@@ -180,7 +180,7 @@ def toy_bundle(lang: str = "en", synthetic: bool = True) -> Bundle:
         chapters=registry.chapters(),
         results=toy_results(registry),
         skipped=[SkippedIndicator(registry.get("toy.extra"), ("toys",))],
-        quality={"fr": quality, "en": quality},
+        quality={lang: quality},  # a build fetches its own language only
         reconciliation=pa.table({"file": ["inputs/toys.csv"], "rows_read": [1]}),
         quality_by_reason=pa.table({"severity": ["warning"], "reason": ["odd"], "count": [1]}),
         rows_read_total=1,

@@ -54,8 +54,8 @@ STATEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "pyspark": (),
     },
     # Give the buffer pool back between stages: under a (nearly) nil limit DuckDB drops, or
-    # writes out, every block it can; blocks in use stay, and the first statement then fails
-    # (`DuckDBWarehouse.release_memory` goes on). The build's own limit is set again. At 64 MB
+    # writes out, every block it can; when blocks in use stay above it, the first statement
+    # fails (`DuckDBWarehouse.release_memory` goes on). The build's own limit is set again. At 64 MB
     # instead of 1 MB, ~57 MB stayed cached after each release. Spark: nothing to do.
     "release_memory": {
         "duckdb": ("SET memory_limit = '1MB'", "SET memory_limit = {limit}"),

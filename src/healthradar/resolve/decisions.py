@@ -9,10 +9,11 @@ In order of precedence:
    believed: the row goes on to matching, so the SIREN of another company is caught;
 3. **matched**: the best company scores at least `MATCH_THRESHOLD` and no other company comes
    within `AMBIGUITY_MARGIN` of it (a homonym in the same place is for a human to decide);
-4. **review**: the best company is at least `REVIEW_THRESHOLD` likely *among the row's
-   candidates* (`share_of_evidence`), or the given SIREN's names disagree and nothing better
-   was found;
-5. **unmatched**: nothing close enough.
+4. **review**: the best company scores at least `REVIEW_THRESHOLD` — when it agrees with the
+   row on words only (`WORD_LEVELS`), *among the row's candidates* (`share_of_evidence`) —,
+   or the given SIREN's names disagree and nothing better was found;
+5. **unmatched**: nothing close enough, or only companies alike that share the row's words
+   (rule `candidates_alike`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ from ibis.expr.types import Table
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text, ordered_join
 from healthradar.resolve.given_siren import nameless_units
-from healthradar.resolve.model import AMBIGUITY_MARGIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
+from healthradar.resolve.model import (
+    AMBIGUITY_MARGIN,
+    MATCH_THRESHOLD,
+    REVIEW_THRESHOLD,
+    WORD_LEVELS,
+)
 
 ORIGIN = ["input", "file", "line"]
 LN2 = math.log(2)  # 2^x = e^(x ln 2): the engines have exp, not exp2
@@ -51,11 +57,12 @@ def _candidates(wh: Warehouse) -> Table:
 def share_of_evidence(wh: Warehouse) -> Table:
     """Per row: the probability that it is its best company rather than another candidate or
     none, 2^w_best / (1 + Σ 2^w) over the row's companies (Splink's match weight w is the log2
-    of the odds of a match). A row names one company: when several candidates share the same
-    weak evidence (one distinctive word in the same place, ~0.4 each), none of them is
-    worth an analyst's time; with one candidate it is Splink's own probability. As for the
-    ambiguity margin, a closed company is no rival to an active best one (its predecessor, or
-    a dead homonym)."""
+    of the odds of a match). With one candidate it is Splink's own probability. `decide` uses
+    it for rows whose best company agrees on words only (`WORD_LEVELS`): when several
+    companies of the place hold the same distinctive words (~0.4 each in the national bench,
+    nearly all companies absent from the register), none is worth an analyst's time. As for
+    the ambiguity margin, a closed company is no rival to an active best one (its
+    predecessor, or a dead homonym)."""
     r = wh.table("match_ranked")
     active = (r.company_etat == "A").fill_null(False)
     # odds relative to the best one's, so that 2^w never overflows: Σ 2^(w - w_best)
@@ -98,6 +105,7 @@ def decide(wh: Warehouse) -> int:
         ),
         best_name=ranked.register_name,
         best_digits=ranked.gamma_siren_digits,
+        best_on_words=ranked.gamma_name.isin(WORD_LEVELS),
     )
     # A given SIREN whose legal unit has no name to compare (a register published without
     # names, a natural person's business) cannot be contradicted: it is believed.
@@ -127,9 +135,10 @@ def decide(wh: Warehouse) -> int:
     )
     clear = j.next_weight.isnull() | (j.best_weight - j.next_weight >= AMBIGUITY_MARGIN)
     strong = (j.best_probability >= MATCH_THRESHOLD).fill_null(False) & clear.fill_null(True)
-    alike = (j.best_probability >= REVIEW_THRESHOLD) & (j.best_share < REVIEW_THRESHOLD)
-    alike = alike.fill_null(False)
-    worth_review = (j.best_share >= REVIEW_THRESHOLD).fill_null(False)
+    # on words only, the evidence is shared with the rivals that hold the same words
+    review_score = ibis.ifelse(j.best_on_words.fill_null(False), j.best_share, j.best_probability)
+    worth_review = (review_score >= REVIEW_THRESHOLD).fill_null(False)
+    alike = ((j.best_probability >= REVIEW_THRESHOLD) & ~worth_review).fill_null(False)
     doubted = j.siren_key.notnull() & j.given_siren.notnull() & ~confirmed
     other_company = j.siren_key.notnull() & (j.best_siren != j.siren_key).fill_null(False)
 
@@ -159,9 +168,9 @@ def decide(wh: Warehouse) -> int:
         (strong, "name_and_place"),
         (worth_review & ~clear.fill_null(True), "ambiguous_homonyms"),
         (doubted & ~worth_review, "siren_given_name_disagrees"),
+        (alike, "candidates_alike"),
         (j.siren_key.notnull() & j.given_siren.isnull(), "siren_not_in_register"),
         (worth_review, "uncertain_score"),
-        (alike, "candidates_alike"),
         (j.best_siren.notnull(), "score_too_low"),
         else_="no_candidate",
     )

@@ -19,7 +19,9 @@ from typing import Any
 
 #: match probability from which a link is made without review
 MATCH_THRESHOLD = 0.99
-#: match probability from which a candidate is shown for review (below: unmatched)
+#: probability from which a candidate is shown for review (below: unmatched); for a row whose
+#: best company agrees on words only (`WORD_LEVELS`), its probability among the row's
+#: candidates (`decisions.share_of_evidence`)
 REVIEW_THRESHOLD = 0.30
 #: a second company this close to the best (in match weight) makes the best one uncertain
 AMBIGUITY_MARGIN = 2.0
@@ -31,6 +33,13 @@ PRIOR = 1e-3
 #: words", which activity words alone can reach; a pair at that level still confirms when its
 #: distinctive words overlap (`matching`).
 CONFIRMING_NAME_LEVELS = (8, 7, 6, 5, 4, 3, 1)
+#: levels of the name comparison where the evidence is words in common, not the name itself:
+#: the same distinctive words (4), close distinctive words (3), two shared words (2), one
+#: shared distinctive word (1), nothing (0). Several companies of the row's place holding the
+#: same words make those words common there: each one's evidence is shared between them
+#: (`decisions.share_of_evidence`); the same name held by several companies is a homonym for
+#: an analyst to decide.
+WORD_LEVELS = (4, 3, 2, 1, 0)
 
 #: what a register entry carries besides the compared columns (NULL on the partner side)
 REGISTER_FACTS = ("siren", "siret", "etat", "company_etat", "variant", "is_siege")

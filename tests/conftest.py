@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import pytest
 from tests.tiny import write_tiny_project
 
 if TYPE_CHECKING:
+    from healthradar.demo import DemoTruth
     from healthradar.pipeline import BuildResult
 
 
@@ -67,3 +69,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 red=True,
             )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoTruth, float]:
+    """The demo's files, generated once per test module, and the seconds it took."""
+    from healthradar.demo import generate
+
+    target = tmp_path_factory.mktemp("demo")
+    start = time.perf_counter()
+    truth = generate(target)
+    return target, truth, time.perf_counter() - start

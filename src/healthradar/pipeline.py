@@ -23,13 +23,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from healthradar import __version__
+from healthradar.bundle_assembly import make_bundle, warnings_of
 from healthradar.classify.filieres import classify_entity_filieres, load_filiere_maps
 from healthradar.classify.perimeter import classify_perimeter
 from healthradar.config import CONFIG_FILE, Config, load_config
@@ -45,9 +44,9 @@ from healthradar.ingest.review_file import read_previous_resolution, read_review
 from healthradar.ingest.stage import IngestPlan, ingest
 from healthradar.ingest.tabular import RawTable, read_tabular
 from healthradar.ingest.template_rows import example_lines, example_text
-from healthradar.quality.build_warnings import BuildWarning, build_warnings
-from healthradar.quality.report import QualityReport, build_report, load_reasons
-from healthradar.reference import region_departements, region_name
+from healthradar.quality.build_warnings import BuildWarning
+from healthradar.quality.report import build_report, load_reasons
+from healthradar.reference import region_departements
 from healthradar.resolve.stage import resolve as resolve_partners
 from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
@@ -55,7 +54,7 @@ from healthradar.validate.partners import validate_partners
 from healthradar.workspace import WORK_DIR, BuildLock, Housekeeping, swap_into_place, tidy
 
 if TYPE_CHECKING:
-    from healthradar.publish import Bundle
+    pass
 
 OUT_DIR = "out"
 REVIEW_DECISIONS = "inputs/review_decisions.csv"
@@ -245,75 +244,6 @@ def run_stages(plan: Plan, wh: Warehouse, stages: _Stages) -> tuple[dict[str, An
 
         counts["confidentiality"] = protect(ctx, evaluation, config.confidentiality).as_dict()
     return counts, evaluation
-
-
-def warnings_of(plan: Plan, quality: QualityReport, counts: dict[str, Any]) -> list[BuildWarning]:
-    """The build-level warnings, from the quality report and the stages' counts."""
-    project = plan.config.project
-    scope = {
-        "region": project.region,
-        "region_name": "France" if project.region == "FR" else region_name(project.region),
-        "vintage": project.vintage,
-        "core_naf": list(plan.config.perimeter.core_naf),
-    }
-    return build_warnings(
-        quality.reconciliation,
-        # reasons and values only: the same in either language's table
-        next(iter(quality.issues.values())),
-        counts.get("register", {}),
-        int(counts.get("perimeter", 0) or 0),
-        scope,
-        plan.config.quality.max_rejected_share,
-    )
-
-
-def make_bundle(
-    plan: Plan,
-    evaluation: Evaluation,
-    quality: QualityReport,
-    counts: dict[str, Any],
-    timings: dict[str, float],
-    sql_log: dict[str, str],
-    backend: str,
-    lang: str | None = None,
-) -> Bundle:
-    """Collect everything publishing needs, so that `publish/` only formats."""
-    from healthradar.publish import Bundle  # altair: imported late (docstring)
-
-    project = plan.config.project
-    region = project.region
-    return Bundle(
-        project_name=project.name,
-        region_code=region,
-        region_name="France" if region == "FR" else region_name(region),
-        vintage=project.vintage,
-        lang=lang or project.lang,
-        synthetic=project.synthetic,
-        version=__version__,
-        built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        config=plan.raw_config,
-        chapters=plan.registry.chapters(),
-        results=evaluation.results,
-        skipped=evaluation.skipped,
-        quality=quality.issues,
-        reconciliation=quality.reconciliation,
-        quality_by_reason=quality.by_reason,
-        rows_read_total=quality.rows_read_total,
-        rows_rejected_total=quality.rows_rejected_total,
-        to_resolve=quality.to_resolve,
-        input_files=quality.input_files,
-        register_counts=counts.get("register", {}),
-        partner_summary=quality.partner_summary,
-        counts=counts,
-        timings=timings,
-        engine=backend,
-        quality_sql=quality.sql,
-        resolution=quality.resolution,
-        review_queue=quality.review_queue,
-        decisions=quality.decisions,
-        changes=quality.changes,
-        confidentiality=quality.confidentiality,
-    )
 
 
 def build(

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from healthradar.engine import Warehouse
 
 __all__ = [
+    "ARRONDISSEMENT_CITIES",
     "DATA_DIR",
+    "city_of_commune",
     "departement_names",
     "departement_of_commune",
     "load_reference_tables",
@@ -241,6 +243,23 @@ def normalise_naf(code: str | None) -> str | None:
     if match is None:
         return text
     return f"{match[1]}.{match[2]}{match[3]}"
+
+
+#: the arrondissements of Paris, Lyon and Marseille (by the start of their INSEE code) and the
+#: code of their whole city: Sirene places an establishment in an arrondissement (75113), a
+#: partner who writes only 'Paris' names the whole city (75056)
+ARRONDISSEMENT_CITIES = (("751", "75056"), ("6938", "69123"), ("132", "13055"))
+
+
+def city_of_commune(col: StringValue) -> StringValue:
+    """The whole city of an arrondissement of Paris, Lyon or Marseille; any other commune
+    code is its own city. NULL gives NULL."""
+    import ibis
+
+    return ibis.cases(
+        *((col.startswith(prefix), ibis.literal(city)) for prefix, city in ARRONDISSEMENT_CITIES),
+        else_=col,
+    )
 
 
 def departement_of_commune(col: StringValue) -> StringValue:

@@ -16,7 +16,7 @@ from ibis.expr.types import Table
 
 from healthradar.engine import Warehouse
 from healthradar.engine.expressions import digits_only, fold, null_text
-from healthradar.reference import departement_of_commune
+from healthradar.reference import city_of_commune, departement_of_commune
 from healthradar.reference.generic_words import GENERIC_WORDS
 from healthradar.resolve.model import SIDE_COLUMNS
 from healthradar.resolve.normalise import (
@@ -346,6 +346,7 @@ def register_side(wh: Warehouse) -> int:
             "name": keyed.name,
             **{k: keyed[k] for k in KEY_COLUMNS},
             "commune": keyed.commune,
+            "city": city_of_commune(keyed.commune),
             "postcode": keyed.postcode,
             "departement": departement_of_commune(keyed.commune),
             "siren_key": keyed.siren,

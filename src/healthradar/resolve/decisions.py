@@ -8,7 +8,10 @@ In order of precedence:
    suffices (`given_siren`), else after it. A valid SIREN whose names disagree is not
    believed: the row goes on to matching, so the SIREN of another company is caught;
 3. **matched**: the best company scores at least `MATCH_THRESHOLD` and no other company comes
-   within `AMBIGUITY_MARGIN` of it (a homonym in the same place is for a human to decide);
+   within `AMBIGUITY_MARGIN` of it (a homonym in the same place is for a human to decide). The
+   score is believed no higher than the share of training rows of its agreement pattern that
+   were right (`model.PATTERN_PRECISION`): a pattern the model overrates goes to review, or
+   is unmatched when that share is under the review threshold (rule `pattern_often_wrong`);
 4. **review**: the best company scores at least `REVIEW_THRESHOLD` — when it agrees with the
    row on words only (`WORD_LEVELS`), *among the row's candidates* (`share_of_evidence`) —,
    or the given SIREN's names disagree and nothing better was found;
@@ -30,6 +33,7 @@ from healthradar.resolve.given_siren import nameless_units
 from healthradar.resolve.model import (
     AMBIGUITY_MARGIN,
     MATCH_THRESHOLD,
+    PATTERN_PRECISION,
     REVIEW_THRESHOLD,
     WORD_LEVELS,
 )
@@ -76,6 +80,18 @@ def share_of_evidence(wh: Warehouse) -> Table:
     return per_row.select(*ORIGIN, best_share=1.0 / (inverse_odds + per_row.others))
 
 
+def pattern_cap(name: ibis.Value, place: ibis.Value, digits: ibis.Value) -> ibis.Value:
+    """The share of training rows of this agreement pattern whose best company was the true
+    one (`model.PATTERN_PRECISION`), 1 for a pattern the model does not overrate."""
+    cases = [
+        ((name == n) & (place == p) & (digits == d), ibis.literal(share, "float64"))
+        for (n, p, d), share in PATTERN_PRECISION.items()
+    ]
+    if not cases:
+        return ibis.literal(1.0, "float64")
+    return ibis.cases(*cases, else_=ibis.literal(1.0, "float64"))
+
+
 def _add(j: Table, other: Table, on: list[Any]) -> Table:
     """`j` with `other`'s columns, one row per partner row (the join keys are not repeated)."""
     joined = j.left_join(other, on)
@@ -106,6 +122,7 @@ def decide(wh: Warehouse) -> int:
         best_name=ranked.register_name,
         best_digits=ranked.gamma_siren_digits,
         best_on_words=ranked.gamma_name.isin(WORD_LEVELS),
+        best_cap=pattern_cap(ranked.gamma_name, ranked.gamma_place, ranked.gamma_siren_digits),
     )
     # A given SIREN whose legal unit has no name to compare (a register published without
     # names, a natural person's business) cannot be contradicted: it is believed.
@@ -134,10 +151,19 @@ def decide(wh: Warehouse) -> int:
         | j.nameless_siren.notnull()
     )
     clear = j.next_weight.isnull() | (j.best_weight - j.next_weight >= AMBIGUITY_MARGIN)
-    strong = (j.best_probability >= MATCH_THRESHOLD).fill_null(False) & clear.fill_null(True)
+    # the model's probability, no higher than what rows of its agreement pattern achieved
+    believed = ibis.least(j.best_probability, j.best_cap)
+    strong = (believed >= MATCH_THRESHOLD).fill_null(False) & clear.fill_null(True)
     # on words only, the evidence is shared with the rivals that hold the same words
     review_score = ibis.ifelse(j.best_on_words.fill_null(False), j.best_share, j.best_probability)
+    review_score = ibis.least(review_score, j.best_cap)
     worth_review = (review_score >= REVIEW_THRESHOLD).fill_null(False)
+    # the pattern's record, not the model, keeps the row from a link (or from review)
+    kept_from_link = (j.best_probability >= MATCH_THRESHOLD) & clear & ~strong
+    kept_from_review = (
+        (j.best_probability >= REVIEW_THRESHOLD) & ~worth_review & (j.best_cap < REVIEW_THRESHOLD)
+    )
+    overrated = (kept_from_link | kept_from_review).fill_null(False)
     alike = ((j.best_probability >= REVIEW_THRESHOLD) & ~worth_review).fill_null(False)
     doubted = j.siren_key.notnull() & j.given_siren.notnull() & ~confirmed
     other_company = j.siren_key.notnull() & (j.best_siren != j.siren_key).fill_null(False)
@@ -167,6 +193,7 @@ def decide(wh: Warehouse) -> int:
         (strong & (j.best_digits == 1).fill_null(False), "name_place_and_siren_typo"),
         (strong, "name_and_place"),
         (worth_review & ~clear.fill_null(True), "ambiguous_homonyms"),
+        (overrated, "pattern_often_wrong"),
         (doubted & ~worth_review, "siren_given_name_disagrees"),
         (alike, "candidates_alike"),
         (j.siren_key.notnull() & j.given_siren.isnull(), "siren_not_in_register"),

@@ -41,6 +41,38 @@ CONFIRMING_NAME_LEVELS = (8, 7, 6, 5, 4, 3, 1)
 #: an analyst to decide.
 WORD_LEVELS = (4, 3, 2, 1, 0)
 
+#: The model's probability assumes that the name and the place agree independently; among the
+#: pairs the blocking rules bring together they do not (most companies sharing a name with the
+#: row are the row's own, or homonyms elsewhere), so some agreement patterns are overrated: a
+#: key within a typo of the row's in another commune of the département ('pharmacie jedoris'
+#: and 'pharmacie joforis'), the very name in another département. Each pattern below is
+#: (name level, place level, SIREN digits level) of a row's best company, with the share of
+#: training rows of that pattern, clear of rivals by `AMBIGUITY_MARGIN`, whose best company
+#: was the true one (`bench/estimate_model.py --patterns`: 20,000 rows drawn with seed 101
+#: against the 40 M synthetic register renamed with that seed; never the benchmark's draws).
+#: Listed only where that share is below `MATCH_THRESHOLD` over at least `MIN_PATTERN_ROWS`
+#: rows; a row's probability is capped by its pattern's share (`decisions.decide`).
+PATTERN_PRECISION: dict[tuple[int, int, int], float] = {
+    (8, 0, -1): 0.000,  # 0 / 30: the very name, in another département
+    (8, -1, -1): 0.841,  # 58 / 69: the very name, the row has no place
+    (7, 1, -1): 0.930,  # 40 / 43
+    (7, 0, -1): 0.000,  # 0 / 27
+    (7, -1, -1): 0.029,  # 1 / 35
+    (5, 1, -1): 0.594,  # 41 / 69: the key within a typo, another commune of the département
+    (5, -1, -1): 0.000,  # 0 / 48
+    (4, 1, -1): 0.000,  # 0 / 155
+    (3, 3, -1): 0.375,  # 15 / 40
+    (3, 1, -1): 0.000,  # 0 / 177
+    (3, -1, -1): 0.000,  # 0 / 29
+    (2, 3, -1): 0.773,  # 17 / 22
+    (1, 3, -1): 0.658,  # 25 / 38
+    (0, 3, -1): 0.141,  # 20 / 142
+    (0, 1, -1): 0.000,  # 0 / 45
+    (0, -1, -1): 0.022,  # 1 / 45
+}
+#: fewest training rows of a pattern for its share to cap the model's probability
+MIN_PATTERN_ROWS = 20
+
 #: what a register entry carries besides the compared columns (NULL on the partner side)
 REGISTER_FACTS = ("siren", "siret", "etat", "company_etat", "variant", "is_siege")
 #: the columns both sides of the comparison have, in this order
@@ -48,7 +80,7 @@ SIDE_COLUMNS = (
     "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
     "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
     "first_tail", "last_head",
-    "name_prefix", "key_head", "key_tail", "commune", "postcode",
+    "name_prefix", "key_head", "key_tail", "commune", "city", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
     *REGISTER_FACTS,
 )  # fmt: skip
@@ -84,10 +116,16 @@ def settings() -> Any:
     )
     place = cl.CustomComparison(
         output_column_name="place",
-        comparison_description="commune, else postcode, else département",
+        comparison_description="commune (a whole city given: any of its arrondissements), "
+        "else postcode, else département",
         comparison_levels=[
             cll.And(cll.NullLevel("commune"), cll.NullLevel("departement")),
-            cll.ExactMatchLevel("commune"),
+            # a row that names only 'Lyon' (69123) is in the commune of an establishment in
+            # one of Lyon's arrondissements (69381, whose `city` is 69123)
+            cll.CustomLevel(
+                "(commune_l = commune_r) OR (commune_l = city_r) OR (city_l = commune_r)",
+                label_for_charts="same commune",
+            ),
             cll.ExactMatchLevel("postcode"),
             cll.ExactMatchLevel("departement"),
             cll.ElseLevel(),

@@ -44,12 +44,12 @@ def make_bundle(
     quality: QualityReport,
     counts: dict[str, Any],
     timings: dict[str, float],
-    sql_log: dict[str, str],
     backend: str,
     lang: str | None = None,
 ) -> Bundle:
-    """Collect everything publishing needs, so that `publish/` only formats."""
-    from healthradar.publish import Bundle  # altair: imported late (docstring)
+    """Collect everything publishing needs, so that `publish/` only formats. (The SQL of each
+    figure comes with its result and with the quality report, not from here.)"""
+    from healthradar.publish import Bundle  # altair and vl-convert: late, see `pipeline`
 
     project = plan.config.project
     region = project.region

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 
@@ -52,9 +52,6 @@ from healthradar.validate.chapter_inputs import validate_chapter_input
 from healthradar.validate.headcounts import validate_headcounts
 from healthradar.validate.partners import validate_partners
 from healthradar.workspace import WORK_DIR, BuildLock, Housekeeping, swap_into_place, tidy
-
-if TYPE_CHECKING:
-    pass
 
 OUT_DIR = "out"
 REVIEW_DECISIONS = "inputs/review_decisions.csv"
@@ -298,7 +295,7 @@ def _build_locked(
                 load_reasons(wh)
                 quality = build_report(wh, lang or plan.config.project.lang)
                 warnings = warnings_of(plan, quality, counts)
-            sql_log, backend_used = wh.sql_log, wh.backend
+            backend_used = wh.backend
         finally:
             # closed before publishing, which reads only the bundle: the engine's memory
             # (DuckDB's buffer pool, the Spark session) is given back before charts are drawn
@@ -309,7 +306,7 @@ def _build_locked(
             from healthradar.publish import publish_bundle
 
             bundle = make_bundle(
-                plan, evaluation, quality, counts, stages.timings, sql_log, backend_used, lang
+                plan, evaluation, quality, counts, stages.timings, backend_used, lang
             )
             bundle.warnings = warnings
             publish_bundle(bundle, work)

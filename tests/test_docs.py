@@ -121,3 +121,15 @@ def test_the_catalogue_lists_every_registered_indicator() -> None:
         assert f"(`{chapter.id}`)" in catalogue
     for ind in registry:
         assert f"### `{ind.id}`" in catalogue
+
+
+def test_every_resolution_rule_is_explained_in_both_languages() -> None:
+    """A reader of `resolution.csv` finds each code of its `rule` column in `docs/resolve.md`,
+    in the English half and in the French one."""
+    from healthradar.resolve.decisions import DECISION_RULES
+
+    text = (DOCS / "resolve.md").read_text(encoding="utf-8")
+    english, french = text.split("\n# Identifier les entreprises des partenaires\n")
+    for rule in DECISION_RULES:
+        assert f"`{rule}`" in english, rule
+        assert f"`{rule}`" in french, rule

@@ -311,6 +311,15 @@ def test_every_row_of_every_list_appears_exactly_once(built: BuildResult) -> Non
     assert origins == sorted(expected)
 
 
+def test_every_rule_is_one_the_docs_explain(resolution: dict) -> None:
+    """Rules outside `DECISION_RULES` would reach users unexplained (`docs/resolve.md`)."""
+    from healthradar.resolve.decisions import DECISION_RULES
+
+    rules = {r["rule"] for r in resolution.values() if r["decision"] != "rejected"}
+    assert rules <= set(DECISION_RULES), rules - set(DECISION_RULES)
+    assert len(rules) >= 5  # the fixture exercises many paths, not one
+
+
 def test_decision_counts(resolution: dict) -> None:
     counts: dict[str, int] = {}
     for row in resolution.values():

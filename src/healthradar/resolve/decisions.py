@@ -39,6 +39,17 @@ from healthradar.resolve.model import (
 )
 
 ORIGIN = ["input", "file", "line"]
+#: every `rule` a decision can carry, in the order `decide` tries them (a rejected row carries
+#: its validation reason instead; a merged row keeps the rule of its own decision).
+#: `docs/resolve.md` explains each one, in English and in French.
+DECISION_RULES = (
+    "review:accept", "review:reject", "previous_build",
+    "siren_given_no_name", "siren_given_register_has_no_name", "siren_given_name_agrees",
+    "siren_of_another_company", "name_place_and_siren_typo", "name_and_place",
+    "ambiguous_homonyms", "pattern_often_wrong", "siren_given_name_disagrees",
+    "candidates_alike", "siren_not_in_register", "uncertain_score", "score_too_low",
+    "no_candidate",
+)  # fmt: skip
 LN2 = math.log(2)  # 2^x = e^(x ln 2): the engines have exp, not exp2
 
 

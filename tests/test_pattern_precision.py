@@ -1,8 +1,8 @@
 """A row's probability is believed no higher than what training rows of its agreement pattern
 achieved (`model.PATTERN_PRECISION`): the model overrates a name within a typo of the row's in
 another commune of the département, and the very name in another département or with no place.
-A row that names only a city of arrondissements ('Lyon') is in the commune of an establishment
-in any of them.
+A row that names only a city of arrondissements ('Lyon'), or a city name several communes bear
+('Villars'), is in the commune of an establishment in any of them.
 
 Worked out from the shipped model (`resolve.model`), prior odds 1e-3/0.999 = 1.001e-3; Bayes
 factors m/u: key Jaro-Winkler ≥ .95 0.14/1e-5 = 14,000; the same folded name 0.28/1e-7 =
@@ -31,6 +31,7 @@ REGISTER = [
     company(42, "PHARMACIE MIRADEL", "69381", "69001", "Lyon"),
     company(43, "KELVANOR", "69381", "69001", "Lyon"),
     company(44, "BROVATIS", "38185", "38000", "Grenoble"),
+    company(45, "VORTANIS", "42330", "42390", "Villars"),
 ]
 LIST = "inputs/partners/cluster.csv"
 
@@ -73,12 +74,16 @@ def test_overrated_patterns_go_to_review_or_unmatched(tmp_path: Path) -> None:
             # 6: row 2's name with the whole city only: 'Lyon' (69123) is the commune of an
             #    establishment in Lyon 1er (69381) → (5, 3, -1), p 0.99982 → matched
             ("Pharmacie Joforiss", "", "Lyon", ""),
+            # 7: the very name and a city name four communes bear (Villars: 24, 28, 42, 84),
+            #    one of them the company's → (8, 3, -1): 2.8e6 × 390 × 1.001e-3, p 0.999999
+            #    → matched (taken for no place, it was capped at 0.841: review)
+            ("Vortanis", "", "Villars", ""),
         ],
     )
     write_config(root, ["cluster"])
     rows = resolution_by_origin(build(root).out_dir)
-    typo_elsewhere, typo_here, homonym_elsewhere, no_place, whole_city = (
-        rows[(LIST, line)] for line in (2, 3, 4, 5, 6)
+    typo_elsewhere, typo_here, homonym_elsewhere, no_place, whole_city, one_of_many = (
+        rows[(LIST, line)] for line in (2, 3, 4, 5, 6, 7)
     )
     assert PATTERN_PRECISION[(5, 1, -1)] >= REVIEW_THRESHOLD
     assert (typo_elsewhere["decision"], typo_elsewhere["rule"]) == ("review", "pattern_often_wrong")
@@ -107,3 +112,8 @@ def test_overrated_patterns_go_to_review_or_unmatched(tmp_path: Path) -> None:
     assert (whole_city["decision"], whole_city["rule"]) == ("matched", "name_and_place")
     assert whole_city["siren"] == REGISTER[0].siren
     assert float(whole_city["score"]) == pytest.approx(P_TYPO_HERE, abs=1e-4)
+
+    assert (one_of_many["decision"], one_of_many["rule"]) == ("matched", "name_and_place")
+    assert one_of_many["siren"] == REGISTER[4].siren
+    expected = _odds_to_p(2.8e6 * 390 * 1.001e-3)
+    assert float(one_of_many["score"]) == pytest.approx(expected, abs=1e-6)

@@ -78,6 +78,7 @@ def _side(t: Table, values: dict[str, ibis.Value]) -> Table:
         "line": "int64",
         "tokens": "array<string>",
         "core_tokens": "array<string>",
+        "commune_set": "array<string>",
         "is_siege": "boolean",
     }
     out = {}
@@ -97,12 +98,16 @@ def partner_side(wh: Warehouse) -> int:
         departements=places.departement.nunique(),
         one_commune=places.commune.max(),
         one_departement=places.departement.max(),
+        every_commune=places.commune.collect(distinct=True),  # order unused: membership only
     )
     j = kept.left_join(per_row, ["input", "file", "line"])
     j = j.select(
         kept,
         commune=ibis.ifelse(j.communes == 1, j.one_commune, null_text()),
         departement=ibis.ifelse(j.departements == 1, j.one_departement, null_text()),
+        # a city name several communes bear ('Villars': 4 of them), or a postcode that serves
+        # several communes without a city naming one, still places the row in one of them
+        commune_set=ibis.ifelse(j.communes > 1, j.every_commune, ibis.null().cast("array<string>")),
     )
     keyed = with_side_keys(j, j.name).mutate(digits=digits_only(j.siren_raw.fill_null("")))
     # the digits of an unusable SIREN (a typo, a swap): still evidence for the company
@@ -122,6 +127,7 @@ def partner_side(wh: Warehouse) -> int:
             "name": keyed.name,
             **{k: keyed[k] for k in KEY_COLUMNS},
             "commune": keyed.commune,
+            "commune_set": keyed.commune_set,
             "postcode": postcode_key(keyed.postcode),
             "departement": keyed.departement,
             "siren_key": keyed.siren,

@@ -50,25 +50,26 @@ WORD_LEVELS = (4, 3, 2, 1, 0)
 #: training rows of that pattern, clear of rivals by `AMBIGUITY_MARGIN`, whose best company
 #: was the true one (`bench/estimate_model.py --patterns`: 20,000 rows drawn with seed 101
 #: against the 40 M synthetic register renamed with that seed; never the benchmark's draws).
-#: Listed only where that share is below `MATCH_THRESHOLD` over at least `MIN_PATTERN_ROWS`
-#: rows; a row's probability is capped by its pattern's share (`decisions.decide`).
+#: Listed only where that share is below `MATCH_THRESHOLD` beyond sampling doubt (the upper
+#: end of its 95 % Wilson interval under it), over at least `MIN_PATTERN_ROWS` rows; a row's
+#: probability is capped by its pattern's share (`decisions.decide`).
 PATTERN_PRECISION: dict[tuple[int, int, int], float] = {
-    (8, 0, -1): 0.000,  # 0 / 30: the very name, in another département
-    (8, -1, -1): 0.841,  # 58 / 69: the very name, the row has no place
-    (7, 1, -1): 0.930,  # 40 / 43
-    (7, 0, -1): 0.000,  # 0 / 27
-    (7, -1, -1): 0.029,  # 1 / 35
-    (5, 1, -1): 0.594,  # 41 / 69: the key within a typo, another commune of the département
-    (5, -1, -1): 0.000,  # 0 / 48
+    (8, 0, -1): 0.000,  # 0 / 34: the very name, in another département
+    (8, -1, -1): 0.857,  # 42 / 49: the very name, the row has no place
+    (7, 1, -1): 0.885,  # 23 / 26
+    (7, 0, -1): 0.000,  # 0 / 40
+    (7, -1, -1): 0.045,  # 1 / 22
+    (5, 1, -1): 0.472,  # 25 / 53: the key within a typo, another commune of the département
+    (5, -1, -1): 0.000,  # 0 / 37
     (4, 1, -1): 0.000,  # 0 / 155
-    (3, 3, -1): 0.375,  # 15 / 40
+    (3, 3, -1): 0.366,  # 15 / 41
     (3, 1, -1): 0.000,  # 0 / 177
-    (3, -1, -1): 0.000,  # 0 / 29
-    (2, 3, -1): 0.773,  # 17 / 22
-    (1, 3, -1): 0.658,  # 25 / 38
-    (0, 3, -1): 0.141,  # 20 / 142
+    (3, -1, -1): 0.000,  # 0 / 24
+    (2, 3, -1): 0.739,  # 17 / 23
+    (1, 3, -1): 0.641,  # 25 / 39
+    (0, 3, -1): 0.147,  # 22 / 150
     (0, 1, -1): 0.000,  # 0 / 45
-    (0, -1, -1): 0.022,  # 1 / 45
+    (0, -1, -1): 0.025,  # 1 / 40
 }
 #: fewest training rows of a pattern for its share to cap the model's probability
 MIN_PATTERN_ROWS = 20
@@ -80,7 +81,7 @@ SIDE_COLUMNS = (
     "unique_id", "input", "file", "line", "name", "name_full", "name_key", "tokens",
     "sorted_key", "core_key", "core_tokens", "core_first", "core_last", "core_head", "core_tail",
     "first_tail", "last_head",
-    "name_prefix", "key_head", "key_tail", "commune", "city", "postcode",
+    "name_prefix", "key_head", "key_tail", "commune", "city", "commune_set", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
     *REGISTER_FACTS,
 )  # fmt: skip
@@ -116,14 +117,23 @@ def settings() -> Any:
     )
     place = cl.CustomComparison(
         output_column_name="place",
-        comparison_description="commune (a whole city given: any of its arrondissements), "
-        "else postcode, else département",
+        comparison_description="commune (a whole city given: any of its arrondissements; a "
+        "city name several communes bear: any of them), else postcode, else département",
         comparison_levels=[
-            cll.And(cll.NullLevel("commune"), cll.NullLevel("departement")),
-            # a row that names only 'Lyon' (69123) is in the commune of an establishment in
-            # one of Lyon's arrondissements (69381, whose `city` is 69123)
+            # no place: no commune, no département, and no city name several communes bear
+            # (partner rows are on the left)
             cll.CustomLevel(
-                "(commune_l = commune_r) OR (commune_l = city_r) OR (city_l = commune_r)",
+                "(commune_l IS NULL OR commune_r IS NULL)"
+                " AND (departement_l IS NULL OR departement_r IS NULL)"
+                " AND commune_set_l IS NULL",
+                label_for_charts="no place",
+            ).configure(is_null_level=True),
+            # a row that names only 'Lyon' (69123) is in the commune of an establishment in
+            # one of Lyon's arrondissements (69381, whose `city` is 69123); a row that names
+            # 'Villars' is in the commune of an establishment in any of the Villars
+            cll.CustomLevel(
+                "(commune_l = commune_r) OR (commune_l = city_r)"
+                " OR array_contains(commune_set_l, commune_r)",
                 label_for_charts="same commune",
             ),
             cll.ExactMatchLevel("postcode"),

@@ -162,7 +162,9 @@ def decide(wh: Warehouse) -> int:
         | j.nameless_siren.notnull()
     )
     clear = j.next_weight.isnull() | (j.best_weight - j.next_weight >= AMBIGUITY_MARGIN)
-    # the model's probability, no higher than what rows of its agreement pattern achieved
+    # the model's probability, no higher than what rows of its agreement pattern achieved.
+    # LEAST skips NULLs: a row without candidates stays NULL only because its cap is NULL too
+    # (both come from `best` through the same left join): never fill the cap alone.
     believed = ibis.least(j.best_probability, j.best_cap)
     strong = (believed >= MATCH_THRESHOLD).fill_null(False) & clear.fill_null(True)
     # on words only, the evidence is shared with the rivals that hold the same words

@@ -78,6 +78,9 @@ def test_overrated_patterns_go_to_review_or_unmatched(tmp_path: Path) -> None:
             #    one of them the company's → (8, 3, -1): 2.8e6 × 390 × 1.001e-3, p 0.999999
             #    → matched (taken for no place, it was capped at 0.841: review)
             ("Vortanis", "", "Villars", ""),
+            # 8: no register company shares anything with it: no probability, no cap (LEAST
+            #    skips NULLs: a cap filled alone would link it) → unmatched
+            ("Qwyxz Zulberon", "", "Annecy", "74000"),
         ],
     )
     write_config(root, ["cluster"])
@@ -117,3 +120,10 @@ def test_overrated_patterns_go_to_review_or_unmatched(tmp_path: Path) -> None:
     assert one_of_many["siren"] == REGISTER[4].siren
     expected = _odds_to_p(2.8e6 * 390 * 1.001e-3)
     assert float(one_of_many["score"]) == pytest.approx(expected, abs=1e-6)
+
+    nothing = rows[(LIST, 8)]
+    assert (nothing["decision"], nothing["rule"], nothing["siren"]) == (
+        "unmatched",
+        "no_candidate",
+        "",
+    )

@@ -84,17 +84,29 @@ def shares(counts: Counter[int], levels: range) -> list[float]:
     return [(counts[g] + 0.5) / total for g in levels]
 
 
-def measure(project: Path) -> dict[str, Any]:
+def _truth(project: Path) -> dict[str, str]:
+    """The true SIREN of each line of the training list (empty: absent from the register)."""
     with (project / "truth.csv").open(encoding="utf-8", newline="") as f:
-        truth = {t["line"]: t["true_siren"] for t in csv.DictReader(f)}
+        return {t["line"]: t["true_siren"] for t in csv.DictReader(f)}
+
+
+def _fetch(project: Path, sql: str) -> list[tuple[Any, ...]]:
+    """`sql` on a copy of the build's warehouse, so that a running build is not disturbed."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "warehouse.duckdb"
         shutil.copy(project / "out" / "warehouse.duckdb", copy)
         con = duckdb.connect(str(copy), read_only=True)
-        pairs = con.execute(
-            "SELECT line, siren, gamma_name, gamma_place, gamma_siren_digits FROM match_pairs"
-        ).fetchall()
-        con.close()
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+
+def measure(project: Path) -> dict[str, Any]:
+    truth = _truth(project)
+    pairs = _fetch(
+        project, "SELECT line, siren, gamma_name, gamma_place, gamma_siren_digits FROM match_pairs"
+    )
     true = [p for p in pairs if truth.get(str(p[0])) == p[1]]
     other = [p for p in pairs if truth.get(str(p[0])) != p[1]]
     result: dict[str, Any] = {
@@ -115,31 +127,26 @@ def measure(project: Path) -> dict[str, Any]:
 
 def pattern_precision(project: Path) -> list[dict[str, Any]]:
     """Per agreement pattern (levels of the name, the place and the SIREN digits) of a row's
-    best company: how often that company was the
-    row's true one, among the rows an automatic link could be made for — scored, not settled
-    by a given SIREN, best company clear of its rivals by the ambiguity margin (as `decide`
-    sees them: a closed company is no rival to an active best one). What `model.PATTERN_
-    PRECISION` ships for the patterns the model overrates. A row of a company absent from the
-    register counts as wrong whatever its best company."""
+    best company: how often that company was the row's true one, among the rows an automatic
+    link could be made for — scored, not settled by a given SIREN, best company clear of its
+    rivals by the ambiguity margin (as `decide` sees them: a closed company is no rival to an
+    active best one). What `model.PATTERN_PRECISION` ships for the patterns the model
+    overrates. A row of a company absent from the register counts as wrong whatever its best
+    company."""
     from healthradar.resolve.model import AMBIGUITY_MARGIN
 
-    with (project / "truth.csv").open(encoding="utf-8", newline="") as f:
-        truth = {t["line"]: t["true_siren"] for t in csv.DictReader(f)}
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "warehouse.duckdb"
-        shutil.copy(project / "out" / "warehouse.duckdb", copy)
-        con = duckdb.connect(str(copy), read_only=True)
-        rows = con.execute(
-            f"""
-            SELECT r.line, r.siren, r.gamma_name, r.gamma_place, r.gamma_siren_digits
-            FROM match_ranked r JOIN match_decisions d USING (input, file, line)
-            WHERE r.position = 0 AND d.decision NOT IN ('exact')
-              AND d.rule NOT LIKE 'review:%' AND d.rule <> 'previous_build'
-              AND coalesce(r.weight - CASE WHEN r.company_etat = 'A'
-                  THEN r.next_active_weight ELSE r.next_weight END, 99) >= {AMBIGUITY_MARGIN}
-            """
-        ).fetchall()
-        con.close()
+    truth = _truth(project)
+    rows = _fetch(
+        project,
+        f"""
+        SELECT r.line, r.siren, r.gamma_name, r.gamma_place, r.gamma_siren_digits
+        FROM match_ranked r JOIN match_decisions d USING (input, file, line)
+        WHERE r.position = 0 AND d.decision NOT IN ('exact')
+          AND d.rule NOT LIKE 'review:%' AND d.rule <> 'previous_build'
+          AND coalesce(r.weight - CASE WHEN r.company_etat = 'A'
+              THEN r.next_active_weight ELSE r.next_weight END, 99) >= {AMBIGUITY_MARGIN}
+        """,
+    )
     cells: dict[tuple[int, int, int], Counter[str]] = {}
     for line, siren, *pattern in rows:
         c = cells.setdefault(tuple(pattern), Counter())

@@ -79,6 +79,8 @@ def _side(t: Table, values: dict[str, ibis.Value]) -> Table:
         "tokens": "array<string>",
         "core_tokens": "array<string>",
         "commune_set": "array<string>",
+        "near_rare": "array<string>",
+        "near_common": "array<string>",
         "is_siege": "boolean",
     }
     out = {}
@@ -195,16 +197,86 @@ def _unit_names(wh: Warehouse, with_signs: bool = False) -> Table:
     return names.filter(names.name.notnull())
 
 
-def _word_keys(words: Table) -> Table:
-    """(kind, key) of each word: the word, and for long words its first and last four letters
-    (a typo rarely touches both ends of a word)."""
-    w = words.filter(words.token.length() >= MIN_TOKEN_LENGTH)
-    long = w.filter(w.token.length() >= 6)
-    cols = [c for c in w.columns if c != "token"]
-    return w.select(*cols, kind=ibis.literal("word"), key=w.token).union(
-        long.select(*cols, kind=ibis.literal("head"), key=long.token.substr(0, 4)),
-        long.select(*cols, kind=ibis.literal("tail"), key=long.token.right(4)),
+#: shortest distinctive word looked up with one letter changed, added, dropped or two swapped
+#: (a shorter one is within one edit of too many others to say anything)
+MIN_NEAR_LENGTH = 5
+
+
+def _one_deletions(word: ibis.StringValue) -> ibis.ArrayValue:
+    """`word` and every string it becomes with one letter deleted. Two words one substitution,
+    insertion, deletion or transposition apart share one of these (SymSpell's idea): a lookup
+    by equality finds a typo without comparing every pair of words."""
+    dropped = ibis.range(0, word.length()).map(lambda i: word.substr(0, i) + word.substr(i + 1))
+    return ibis.array([word]).concat(dropped)
+
+
+def _lookup_keys(token: ibis.StringValue) -> ibis.ArrayValue:
+    """The keys a register word is looked up by, each prefixed by its kind: the word ('w'), and
+    its first and last four letters when it is long ('h', 't': a typo rarely touches both
+    ends)."""
+    return ibis.array(["w" + token]).concat(
+        ibis.ifelse(
+            token.length() >= 6,
+            ibis.array(["h" + token.substr(0, 4), "t" + token.right(4)]),
+            ibis.literal([], type="array<string>"),
+        )
     )
+
+
+def _row_keys(words: Table) -> Table:
+    """(departement, kind, key, lookup) for each distinctive word of a partner row: `key` is
+    what the row's word is counted under (the word, or one of its ends), `lookup` the prefixed
+    key a register word must produce (`_lookup_keys`) to be a hit."""
+    w = words.filter(words.token.length() >= MIN_TOKEN_LENGTH)
+    w = w.mutate(lookup=_lookup_keys(w.token).unnest())
+    prefix = w.lookup.substr(0, 1)
+    kind = prefix.cases(("w", "word"), ("h", "head"), ("t", "tail"))
+    return w.select("departement", "lookup", kind=kind, key=w.lookup.substr(1))
+
+
+def register_vocabulary(wh: Warehouse) -> Table:
+    """`resolve_vocabulary`: each word of the register's names (three letters or more) with
+    how many names hold it (`rows`, an upper bound of the legal units holding it: a unit whose
+    establishments share a sign counts once per establishment). Far smaller than the names
+    (65,656 words of four letters or more for the 40 M synthetic register's 57 M), it tells
+    which fuzzy keys are worth a lookup (`candidate_units`) and which words are one edit away
+    from a partner's (`near_words`)."""
+    names = _unit_names(wh, with_signs=True)
+    tokens = names.select(token=fold(names.name).re_split(" ").unnest())
+    tokens = tokens.filter(tokens.token.length() >= MIN_TOKEN_LENGTH)
+    wh.materialise("resolve_vocabulary", tokens.group_by("token").aggregate(rows=ibis._.count()))
+    return wh.table("resolve_vocabulary")
+
+
+def near_words(vocabulary: Table, words: Table) -> Table:
+    """(word, near): for each of `words` (a `token` column) that no register name holds, the
+    register's words one edit away from it, kept only where they are at most `MAX_TOKEN_UNITS`
+    occurrences in all (more: the word's neighbourhood is too crowded to say anything). The
+    one-letter deletions are taken of each word of the `vocabulary` once, not of every
+    occurrence."""
+    absent = words.filter(words.token.length() >= MIN_NEAR_LENGTH).select("token").distinct()
+    absent = absent.anti_join(vocabulary, "token").select("token").view()  # a join no more
+    row_side = absent.select(word=absent.token, key=_one_deletions(absent.token).unnest())
+    v = vocabulary.view()  # read again, apart from the anti-join above
+    v = v.filter(v.token.length() >= MIN_NEAR_LENGTH - 1)
+    register_side = v.select(near=v.token, rows=v.rows, key=_one_deletions(v.token).unnest())
+    pairs = row_side.join(register_side, "key").select("word", "near", "rows").distinct()
+    crowded = pairs.group_by("word").aggregate(rows=pairs.rows.sum())
+    crowded = crowded.filter(crowded.rows > MAX_TOKEN_UNITS)
+    return pairs.anti_join(crowded, "word").select("word", "near")
+
+
+def _crowded_ends(vocabulary: Table) -> Table:
+    """(kind, key) of the first and last four letters held by more than `MAX_TOKEN_UNITS`
+    occurrences of the register's words: looking them up would only gather legal units to
+    discard (at 40 M every end a partner word had was one, 79 M hits)."""
+    long = vocabulary.filter(vocabulary.token.length() >= 6)
+    ends = long.select(kind=ibis.literal("head"), key=long.token.substr(0, 4), rows=long.rows)
+    ends = ends.union(
+        long.select(kind=ibis.literal("tail"), key=long.token.right(4), rows=long.rows)
+    )
+    totals = ends.group_by(["kind", "key"]).aggregate(rows=ends.rows.sum())
+    return totals.filter(totals.rows > MAX_TOKEN_UNITS).select("kind", "key")
 
 
 #: a distinctive word held by at most this many legal units makes candidates (and links a row
@@ -217,42 +289,54 @@ MAX_PREFIX_BLOCK = 100
 
 
 def candidate_units(wh: Warehouse) -> int:
-    """`resolve_candidate_units`: legal units sharing with a partner row a distinctive word (or
-    one end of it) — anywhere when the word is rare, in the row's département otherwise — or
-    the whole folded name, or the SIREN it gave; and `resolve_word_units`, how many legal units
-    hold each of those words, which tells a rare word from a common one (`gate_partner_side`).
+    """`resolve_candidate_units`: legal units sharing with a partner row a distinctive word,
+    one end of it, or — for a word no register name holds, a typo — a word one edit away from
+    it (`near_words`): anywhere when few units hold it, in the row's département otherwise; or
+    the whole folded name, or the SIREN it gave. Also `resolve_word_units`, how many legal
+    units hold each of those words (or the words near one), which tells a rare word from a
+    common one, and `resolve_near_words`, the words near each partner word with that count
+    (both for `gate_partner_side`).
 
-    The register's names are read once: each word is kept only if it, or one of its ends, is
-    a partner's word (a lookup in a small table), so that nothing the size of the register's
-    words times three is ever built. Activity words ('pharmacie', 'biologie') are not looked
-    up: they make candidates only through the whole name. The candidates mirror the blocking
-    rules (`model.settings`): a unit no rule could pair with a row is not a candidate."""
+    The register's names are read once for the lookup: each of their words is turned into its
+    lookup keys (`_lookup_keys`) and kept only if one of them is a partner's (a join with a
+    small table), so that nothing the size of the register's words is ever stored. Activity
+    words ('pharmacie', 'biologie') are not looked up: they make candidates only through the
+    whole name. The candidates mirror the blocking rules (`model.settings`): a unit no rule
+    could pair with a row is not a candidate."""
     partners = wh.table("resolve_to_score")
     core = partners.select("departement", token=partners.core_tokens.unnest())
-    row_keys = _word_keys(core.filter(~core.token.isin(GENERIC_WORDS))).distinct()
-    wanted = row_keys.select("kind", "key").distinct()
-    words = wanted.filter(wanted.kind == "word")
-    heads = wanted.filter(wanted.kind == "head")
-    tails = wanted.filter(wanted.kind == "tail")
+    core = core.filter(~core.token.isin(GENERIC_WORDS))
+    vocabulary = register_vocabulary(wh)
+    wh.materialise("resolve_near_pairs", near_words(vocabulary, core))
+    near = wh.table("resolve_near_pairs")
+    near_keys = core.join(near, core.token == near.word).select(
+        "departement", lookup="w" + near.near, kind=ibis.literal("near"), key=near.word
+    )
+    row_keys = _row_keys(core).anti_join(_crowded_ends(vocabulary), ["kind", "key"])
+    row_keys = row_keys.select("departement", "lookup", "kind", "key").view()
+    row_keys = row_keys.union(near_keys).distinct()
+    wanted = row_keys.select("lookup", "kind", "key").distinct()
     whole = partners.select(folded=partners.name_key).distinct()
     names = _unit_names(wh, with_signs=True)
     folded = names.mutate(folded=fold(names.name))
     unit_words = folded.select("siren", token=folded.folded.re_split(" ").unnest())
-    long = unit_words.token.length() >= 6
-    found = unit_words.filter(
-        unit_words.token.isin(words.key)
-        | (long & unit_words.token.substr(0, 4).isin(heads.key))
-        | (long & unit_words.token.right(4).isin(tails.key))
-    ).distinct()
-    hits = _word_keys(found).join(wanted, ["kind", "key"]).distinct()
+    unit_words = unit_words.filter(unit_words.token.length() >= MIN_TOKEN_LENGTH)
+    looked_up = unit_words.mutate(lookup=_lookup_keys(unit_words.token).unnest())
+    hits = looked_up.join(wanted, "lookup").select("siren", "kind", "key", "token").distinct()
     wh.materialise("resolve_word_hits", hits)
     hits = wh.table("resolve_word_hits")
     counts = hits.group_by(["kind", "key"]).aggregate(units=hits.siren.nunique())
     wh.materialise("resolve_word_units", counts)
-    hits = hits.join(wh.table("resolve_word_units"), ["kind", "key"])
+    counts = wh.table("resolve_word_units")
+    near_hits = hits.filter(hits.kind == "near")
+    near_hits = near_hits.join(counts, ["kind", "key"]).select(
+        word=near_hits.key, near=near_hits.token, units="units"
+    )
+    wh.materialise("resolve_near_words", near_hits.distinct())
+    hits = hits.join(counts, ["kind", "key"])
     rare = hits.filter(hits.units <= RARE_WORD_UNITS).select("siren")
     common = hits.filter((hits.units > RARE_WORD_UNITS) & (hits.units <= MAX_TOKEN_UNITS))
-    placed = row_keys.filter(row_keys.departement.notnull())
+    placed = row_keys.filter(row_keys.departement.notnull()).select("departement", "kind", "key")
     common = common.join(placed, ["kind", "key"]).select("siren", "departement").distinct()
     est = wh.table("register_establishments")
     est = est.select("siren", departement=departement_of_commune(est.codeCommuneEtablissement))
@@ -263,7 +347,8 @@ def candidate_units(wh: Warehouse) -> int:
     given = given.filter(given.siren.notnull())
     units = rare.union(in_departement.select("siren"), by_name, given).distinct()
     n = wh.materialise("resolve_candidate_units", units)
-    wh.drop("resolve_word_hits")
+    for table in ("resolve_word_hits", "resolve_near_pairs", "resolve_vocabulary"):
+        wh.drop(table)
     return n
 
 
@@ -302,7 +387,27 @@ def gate_partner_side(wh: Warehouse) -> int:
     gated = k.mutate(
         key_ends=ibis.ifelse(k.departement.isnull(), k.key_head + k.key_tail, null_text())
     )
+    gated = gated.drop("near_rare", "near_common")
+    near = _near_words_of_rows(wh, gated)
+    gated = gated.left_join(near, "unique_id").drop("unique_id_right")
     return wh.materialise("resolve_left", gated.select(*SIDE_COLUMNS))
+
+
+def _near_words_of_rows(wh: Warehouse, rows: Table) -> Table:
+    """(unique_id, near_rare, near_common): the register words one edit away from a row's
+    distinctive words, split as `candidate_units` split the words themselves: held (all of
+    them) by at most `RARE_WORD_UNITS` legal units, blocked anywhere; by more (and at most
+    `MAX_TOKEN_UNITS`), blocked within the row's département only."""
+    words = rows.select("unique_id", word=rows.core_tokens.unnest())
+    near = wh.table("resolve_near_words")
+    j = words.join(near, "word")
+    rare = j.units <= RARE_WORD_UNITS
+    common = (j.units > RARE_WORD_UNITS) & (j.units <= MAX_TOKEN_UNITS)
+    none = ibis.null().cast("string")
+    return j.group_by("unique_id").aggregate(
+        near_rare=ibis.ifelse(rare, j.near, none).collect(distinct=True),
+        near_common=ibis.ifelse(common, j.near, none).collect(distinct=True),
+    )
 
 
 def register_entries(wh: Warehouse, units: Table) -> Table:
@@ -360,6 +465,8 @@ def register_side(wh: Warehouse) -> int:
             "core_first_rare": keyed.core_first,
             "core_last_rare": keyed.core_last,
             "key_ends": keyed.key_head + keyed.key_tail,
+            "near_rare": keyed.core_tokens,
+            "near_common": keyed.core_tokens,
             "siren": keyed.siren,
             "siret": keyed.siret,
             "etat": keyed.etat,

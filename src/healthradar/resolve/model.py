@@ -83,7 +83,7 @@ SIDE_COLUMNS = (
     "first_tail", "last_head",
     "name_prefix", "key_head", "key_tail", "commune", "city", "commune_set", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
-    *REGISTER_FACTS,
+    "near_rare", "near_common", *REGISTER_FACTS,
 )  # fmt: skip
 
 
@@ -184,6 +184,10 @@ def settings() -> Any:
             block_on("key_ends"),
             block_on("core_first_rare"),
             block_on("core_last_rare"),
+            # a distinctive word within one edit of an entry's (`candidates.candidate_units`):
+            # anywhere when few legal units hold such words, else within the département
+            block_on("near_rare", arrays_to_explode=["near_rare"]),
+            block_on("near_common", "departement", arrays_to_explode=["near_common"]),
         ],
         probability_two_random_records_match=PRIOR,
         retain_intermediate_calculation_columns=True,

@@ -60,7 +60,8 @@ def test_overrated_patterns_go_to_review_or_unmatched(tmp_path: Path) -> None:
         ["Raison sociale", "SIREN", "Ville", "Code postal"],
         [
             # 2: a typo in the key, another commune of the département (5, 1, -1):
-            #    14,000 × 8 × 1.001e-3 = 112.1, p 0.9912, believed no more than 0.594 → review
+            #    14,000 × 8 × 1.001e-3 = 112.1, p 0.9912, believed no more than its
+            #    share (0.593) → review
             ("Pharmacie Joforiss", "", "Villeurbanne", "69100"),
             # 3: the same kind of typo in the company's commune (5, 3, -1), a pattern that is
             #    not overrated: 14,000 × 390 × 1.001e-3 = 5,465, p 0.99982 → matched
@@ -69,14 +70,14 @@ def test_overrated_patterns_go_to_review_or_unmatched(tmp_path: Path) -> None:
             #    = 171.6, p 0.9942, believed no more than 0 → unmatched
             ("Kelvanor", "", "Grenoble", "38000"),
             # 5: the very name, no place (8, -1, -1): 2.8e6 × 1.001e-3 = 2,803, p 0.99964,
-            #    believed no more than 0.841 → review
+            #    believed no more than its share (0.857) → review
             ("Brovatis", "", "", ""),
             # 6: row 2's name with the whole city only: 'Lyon' (69123) is the commune of an
             #    establishment in Lyon 1er (69381) → (5, 3, -1), p 0.99982 → matched
             ("Pharmacie Joforiss", "", "Lyon", ""),
             # 7: the very name and a city name four communes bear (Villars: 24, 28, 42, 84),
             #    one of them the company's → (8, 3, -1): 2.8e6 × 390 × 1.001e-3, p 0.999999
-            #    → matched (taken for no place, it was capped at 0.841: review)
+            #    → matched (taken for no place, it was capped at 0.857: review)
             ("Vortanis", "", "Villars", ""),
             # 8: no register company shares anything with it: no probability, no cap (LEAST
             #    skips NULLs: a cap filled alone would link it) → unmatched

@@ -3,7 +3,8 @@ designate.
 
 The national register is never compared pairwise with the partner lists. Its legal units are
 first narrowed to those sharing a distinctive word with some partner name (a word held by more
-than `MAX_TOKEN_UNITS` legal units, such as 'sante', only counts when the whole name matches),
+than `MAX_TOKEN_UNITS` legal units, such as 'sante', only counts when the whole name matches;
+a word no register name holds, a typo, is also looked up one edit away: `near_words`),
 then each of their establishments becomes one entry per name it is known by (denomination,
 sigle, usual name of the legal unit; sign and usual name of the establishment) with its place.
 Both sides get the same columns (`model.SIDE_COLUMNS`), so Splink can compare them.
@@ -362,7 +363,8 @@ def gate_partner_side(wh: Warehouse) -> int:
     letters of the key (`name_prefix`, blocked with the commune) only where the commune's
     candidate entries sharing them are at most `MAX_PREFIX_BLOCK`: in a city, 'cab' or 'pha'
     opens every cabinet or pharmacy (on a crowded register, 1.1 M of 1.4 M pairs came from that
-    rule)."""
+    rule). And `near_rare` / `near_common`: the register words one edit away from the row's
+    (`_near_words_of_rows`)."""
     rows = wh.table("resolve_to_score").drop("core_first_rare", "core_last_rare", "key_ends")
     register = wh.table("resolve_register")
     blocks = register.filter(register.commune.notnull() & register.name_prefix.notnull())

@@ -118,9 +118,13 @@ def _p(odds: float) -> float:
 
 
 @pytest.mark.slow
-def test_a_row_whose_only_word_has_a_typo_is_scored_against_its_company(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_a_row_whose_only_word_has_a_typo_is_scored_against_its_company(
+    tmp_path: Path, backend: str
+) -> None:
     """Neither row shares a word, an end of a word, its first three letters or its whole name
-    with its company: before the one-edit lookup, both were unmatched without a candidate.
+    with its company: before the one-edit lookup, both were unmatched without a candidate. The
+    same on Spark (marker `spark`): the lookup and the exploding blocking rules run there too.
 
     Worked by hand (prior odds 1.001e-3, name level 3 'distinctive words Jaro-Winkler ≥ .92'
     m/u 0.14/3e-3 = 46.67, same commune 0.78/2e-3 = 390):
@@ -140,7 +144,7 @@ def test_a_row_whose_only_word_has_a_typo_is_scored_against_its_company(tmp_path
         [("Societe Edeta", "", "Lyon", ""), ("Turvo", "", "", "")],
     )
     write_config(root, ["cluster"])
-    rows = resolution_by_origin(build(root).out_dir)
+    rows = resolution_by_origin(build(root, backend=backend).out_dir)
     edeta, turvo = rows[(LIST, 2)], rows[(LIST, 3)]
 
     assert edeta["candidates"].startswith(REGISTER[0].siren)

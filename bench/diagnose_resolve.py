@@ -5,7 +5,7 @@ first so that a running build is not disturbed) and sorts every present row the 
 link to its true company into one cause:
 
 - ``no_candidate_unit``: the true company was not among the candidate legal units (the word
-  lookup of `candidates.candidate_units` never brought it);
+  lookup of `word_lookup.candidate_units` never brought it);
 - ``not_blocked``: it was a candidate, but no blocking rule paired the row with any of its
   entries;
 - ``outranked``: scored, but another company scored higher;

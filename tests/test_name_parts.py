@@ -1,6 +1,6 @@
 """The partner side of the comparison: a name written in two parts is also scored under each
 part (`candidates.scoring_side`); candidates and place-free blocking stay within bounds
-(`candidates.candidate_units`, `candidates.gate_partner_side`)."""
+(`word_lookup.candidate_units`, `candidates.gate_partner_side`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import ibis
 import pyarrow as pa
 
 from healthradar.engine import Warehouse, memory_warehouse
-from healthradar.resolve import candidates
+from healthradar.resolve import candidates, word_lookup
 from healthradar.resolve.candidates import KEY_COLUMNS, _side, scoring_side, with_side_keys
 from tests.resolve_tables import keyed_rows, strings
 
@@ -99,7 +99,7 @@ def _to_score(wh: Warehouse, rows: list[tuple[int, str, str | None]]) -> None:
 
 def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch) -> None:
     # 'zorba' is held by three units: with the rare-word bound lowered to 1 it is a common word
-    monkeypatch.setattr(candidates, "RARE_WORD_UNITS", 1)
+    monkeypatch.setattr(word_lookup, "RARE_WORD_UNITS", 1)
     wh = memory_warehouse()
     _register(
         wh,
@@ -111,7 +111,7 @@ def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch
         ],
     )
     _to_score(wh, [(2, "Pharmacie Zorba", "69"), (3, "Keltis", None), (4, "Zorba", None)])
-    candidates.candidate_units(wh)
+    word_lookup.candidate_units(wh)
     candidates.register_side(wh)
     got = {r["siren"] for r in wh.to_rows(wh.table("resolve_candidate_units"))}
     # line 2: 'zorba' in 69 -> the two units of 69, not Marseille's; line 3: 'keltis' is held by
@@ -151,7 +151,7 @@ def test_first_letters_block_only_where_the_communes_block_is_small(monkeypatch)
             {"line": 3, "name": "Keltiz", "commune": "13055", "departement": "13"},
         ],
     )
-    candidates.candidate_units(wh)
+    word_lookup.candidate_units(wh)
     candidates.register_side(wh)
     candidates.gate_partner_side(wh)
     left = {r["line"]: r["name_prefix"] for r in wh.to_rows(wh.table("resolve_left"))}

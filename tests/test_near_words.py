@@ -1,6 +1,6 @@
 """A distinctive word with a typo that touches both of its ends (or a word too short to have
 ends) still finds its company: the register's words one edit away from it are looked up by
-their one-letter deletions (`candidates.candidate_units`) and block the row with the entries
+their one-letter deletions (`word_lookup.candidate_units`) and block the row with the entries
 that hold them (`model.settings`: `near_rare`, `near_common`)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from healthradar.engine import memory_warehouse
 from healthradar.pipeline import build
-from healthradar.resolve import candidates
+from healthradar.resolve import candidates, word_lookup
 from healthradar.resolve.model import PATTERN_PRECISION, REVIEW_THRESHOLD
 from tests.test_name_parts import _register, _to_score
 from tests.test_resolve_decisions import (
@@ -27,7 +27,7 @@ from tests.test_resolve_decisions import (
 def test_one_deletions_are_the_word_and_each_letter_dropped() -> None:
     wh = memory_warehouse()
     word = ibis.literal("edeta")
-    got = wh.to_rows(ibis.memtable({"x": [1]}).select(v=candidates._one_deletions(word)))
+    got = wh.to_rows(ibis.memtable({"x": [1]}).select(v=word_lookup._one_deletions(word)))
     assert got[0]["v"] == ["edeta", "deta", "eeta", "edta", "edea", "edet"]
 
 
@@ -35,7 +35,7 @@ def test_words_one_edit_away_make_candidates_rare_anywhere_common_in_the_departe
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # with the rare-word bound lowered to 1, a word near two units' words is a common one
-    monkeypatch.setattr(candidates, "RARE_WORD_UNITS", 1)
+    monkeypatch.setattr(word_lookup, "RARE_WORD_UNITS", 1)
     wh = memory_warehouse()
     _register(
         wh,
@@ -48,7 +48,7 @@ def test_words_one_edit_away_make_candidates_rare_anywhere_common_in_the_departe
     )
     # 'edeta' is five letters (no ends looked up) and no register word; 'societe' is a stop word
     _to_score(wh, [(2, "Societe Edeta", "69"), (3, "Turvo", None)])
-    candidates.candidate_units(wh)
+    word_lookup.candidate_units(wh)
     got = {r["siren"] for r in wh.to_rows(wh.table("resolve_candidate_units"))}
     # line 2: 'exdeta' and 'kedeta' are near 'edeta' (two units: common) -> only the unit in
     # 69; line 3: 'truvo' is the only word near 'turvo' (one unit: rare) -> anywhere
@@ -69,7 +69,7 @@ def test_only_a_word_no_register_name_holds_is_looked_up_and_not_in_a_crowd(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # with the bound lowered to 1, two register words near 'edeta' make a crowd
-    monkeypatch.setattr(candidates, "MAX_TOKEN_UNITS", 1)
+    monkeypatch.setattr(word_lookup, "MAX_TOKEN_UNITS", 1)
     wh = memory_warehouse()
     _register(
         wh,
@@ -80,15 +80,15 @@ def test_only_a_word_no_register_name_holds_is_looked_up_and_not_in_a_crowd(
         ],
     )
     words = ibis.memtable({"token": ["edeta", "turvo", "truvo"]})
-    vocabulary = candidates.register_vocabulary(wh)
-    got = {(r["word"], r["near"]) for r in wh.to_rows(candidates.near_words(vocabulary, words))}
+    vocabulary = word_lookup.register_vocabulary(wh)
+    got = {(r["word"], r["near"]) for r in wh.to_rows(word_lookup.near_words(vocabulary, words))}
     # 'edeta': 'exdeta' + 'kedeta', 2 occurrences > 1, dropped; 'truvo' is a register word
     # (not a typo: its neighbour 'turvo' is not looked for); 'turvo': 'truvo' only
     assert got == {("turvo", "truvo")}
 
 
 def test_an_end_of_word_held_by_a_crowd_is_not_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(candidates, "MAX_TOKEN_UNITS", 1)
+    monkeypatch.setattr(word_lookup, "MAX_TOKEN_UNITS", 1)
     wh = memory_warehouse()
     _register(
         wh,
@@ -100,7 +100,7 @@ def test_an_end_of_word_held_by_a_crowd_is_not_looked_up(monkeypatch: pytest.Mon
     )
     got = {
         (r["kind"], r["key"])
-        for r in wh.to_rows(candidates._crowded_ends(candidates.register_vocabulary(wh)))
+        for r in wh.to_rows(word_lookup._crowded_ends(word_lookup.register_vocabulary(wh)))
     }
     # 'kelt' begins two words (2 > 1); the tails 'ibor' and 'anos' end one each
     assert got == {("head", "kelt")}

@@ -183,7 +183,7 @@ def settings() -> Any:
             block_on("key_ends"),
             block_on("core_first_rare"),
             block_on("core_last_rare"),
-            # a distinctive word within one edit of an entry's (`candidates.candidate_units`):
+            # a distinctive word within one edit of an entry's (`word_lookup.candidate_units`):
             # anywhere when few legal units hold such words, else within the département
             block_on("near_rare", arrays_to_explode=["near_rare"]),
             block_on("near_common", "departement", arrays_to_explode=["near_common"]),

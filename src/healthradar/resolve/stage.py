@@ -22,7 +22,6 @@ from healthradar.engine import Warehouse
 from healthradar.engine.expressions import null_text
 from healthradar.quality.records import record_issues
 from healthradar.resolve.candidates import (
-    candidate_units,
     gate_partner_side,
     partner_side,
     register_side,
@@ -35,6 +34,7 @@ from healthradar.resolve.given_siren import confirm_given_sirens
 from healthradar.resolve.matching import predict, rank_companies
 from healthradar.resolve.review import apply_review_decisions, row_key
 from healthradar.resolve.successors import successors
+from healthradar.resolve.word_lookup import candidate_units
 
 ORIGIN = ["input", "file", "line"]
 

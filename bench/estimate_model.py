@@ -58,7 +58,7 @@ import resolve_data  # bench/ is not a package
 
 DATA = Path(__file__).resolve().parent / "data"
 #: the comparisons of `model.settings` and their non-null levels, highest first (Splink's order)
-LEVELS = {"name": range(8, -1, -1), "place": range(3, -1, -1), "siren_digits": range(1, -1, -1)}
+LEVELS = {"name": range(9, -1, -1), "place": range(3, -1, -1), "siren_digits": range(1, -1, -1)}
 
 
 def training_project(register: str, rows: int, seed: int) -> Path:

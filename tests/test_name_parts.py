@@ -97,6 +97,29 @@ def _to_score(wh: Warehouse, rows: list[tuple[int, str, str | None]]) -> None:
     keyed_rows(wh, "resolve_to_score", given)
 
 
+def test_a_row_without_place_finds_its_whole_name_beside_a_legal_form_or_stop_word(
+    monkeypatch,
+) -> None:
+    # no word rare anywhere: a row without a place has only its whole name to find a company by
+    monkeypatch.setattr(word_lookup, "RARE_WORD_UNITS", 0)
+    wh = memory_warehouse()
+    _register(
+        wh,
+        [
+            ("111111118", "LICORIS TECHNOLOGIES SARL", "69123"),
+            ("222222226", "SOCIETE DOXALIS", "13055"),
+            ("333333334", "LICORIS TECHNOLOGIES ET SANTE", "13055"),  # more than the name
+        ],
+    )
+    _to_score(wh, [(2, "Licoris Technologies", None), (3, "Doxalis SAS", None)])
+    word_lookup.candidate_units(wh)
+    got = {r["siren"] for r in wh.to_rows(wh.table("resolve_candidate_units"))}
+    # keys 'licoris technologies' and 'doxalis'; the register's names without 'sarl',
+    # 'societe', 'et': 'licoris technologies', 'doxalis', 'licoris technologies sante'.
+    # Before, folded names were compared whole ('licoris technologies sarl'): no candidate.
+    assert got == {"111111118", "222222226"}
+
+
 def test_a_common_word_makes_candidates_only_in_the_rows_departement(monkeypatch) -> None:
     # 'zorba' is held by three units: with the rare-word bound lowered to 1 it is a common word
     monkeypatch.setattr(word_lookup, "RARE_WORD_UNITS", 1)

@@ -13,7 +13,12 @@ import pytest
 from healthradar.engine import memory_warehouse
 from healthradar.pipeline import build
 from healthradar.resolve import candidates, word_lookup
-from healthradar.resolve.model import PATTERN_PRECISION, REVIEW_THRESHOLD
+from healthradar.resolve.model import (
+    MATCH_THRESHOLD,
+    PATTERN_PRECISION,
+    REVIEW_THRESHOLD,
+    TYPO_LEVEL,
+)
 from tests.test_name_parts import _register, _to_score
 from tests.test_resolve_decisions import (
     company,
@@ -63,6 +68,53 @@ def test_words_one_edit_away_make_candidates_rare_anywhere_common_in_the_departe
     assert sorted(left[2]["near_common"]) == ["exdeta", "kedeta"]  # blocked with 69 only
     assert left[3]["near_rare"] == ["truvo"]  # blocked anywhere
     assert left[3]["near_common"] in (None, [])
+    # neither row has a word a register name holds; each may be any of its neighbours
+    assert left[2]["known_words"] == [] and sorted(left[2]["typo_words"]) == ["exdeta", "kedeta"]
+    assert left[3]["known_words"] == [] and left[3]["typo_words"] == ["truvo"]
+
+
+@pytest.mark.parametrize(
+    ("row", "known", "typo", "entry", "fires"),
+    [
+        # 'edeta' (no register word) is one edit from 'kedeta'
+        (["edeta"], [], ["kedeta", "exdeta"], ["kedeta"], True),
+        # 'exdota' is a register word: an entry without it is another company
+        (["edeta", "exdota"], ["exdota"], ["exdota", "kedeta"], ["kedeta"], False),
+        (["edeta", "exdota"], ["exdota"], ["exdota", "kedeta"], ["exdota", "kedeta"], True),
+        # an entry word neither the row's nor near one of its words
+        (["edeta", "exdota"], ["exdota"], ["exdota", "kedeta"], ["exdota", "kedeta", "lirona"],
+         False),
+        # no word differs: the same distinctive words, a level of its own
+        (["alpha", "beta"], ["alpha", "beta"], ["alpha", "beta"], ["alpha", "beta"], False),
+        # a row whose words all exist elsewhere (a company the register lacks)
+        (["alpha"], ["alpha"], ["alpha"], ["alpha", "beta"], False),
+        # an unknown word without a counterpart in the entry ('Groupe Pleta Concep' / 'PALETA')
+        (["concep", "pleta"], [], ["paleta"], ["paleta"], False),
+        # a word twice in a name counts once
+        (["edeta"], [], ["kedeta"], ["kedeta", "kedeta"], True),
+        # activity words count: 'Institut Parevez' is no typo of 'CLINIQUE PAREVEX'
+        (["institut", "parevez"], ["institut"], ["institut", "parevex"], ["clinique", "parevex"],
+         False),
+        (["institut", "parevez"], ["institut"], ["institut", "parevex"], ["institut", "parevex"],
+         True),
+    ],
+)  # fmt: skip
+def test_the_typo_level_is_the_entrys_words_but_for_typos_of_unknown_words(
+    row: list[str], known: list[str], typo: list[str], entry: list[str], fires: bool
+) -> None:
+    import duckdb
+
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"SELECT {TYPO_LEVEL} FROM (SELECT $r::VARCHAR[] AS tokens_l,"
+            " $k::VARCHAR[] AS known_words_l, $t::VARCHAR[] AS typo_words_l,"
+            " $e::VARCHAR[] AS tokens_r)",
+            {"r": row, "k": known, "t": typo, "e": entry},
+        )
+        .fetchall()
+    )
+    assert rows == [(fires,)]
 
 
 def test_only_a_word_no_register_name_holds_is_looked_up_and_not_in_a_crowd(
@@ -81,7 +133,9 @@ def test_only_a_word_no_register_name_holds_is_looked_up_and_not_in_a_crowd(
     )
     words = ibis.memtable({"token": ["edeta", "turvo", "truvo"]})
     vocabulary = word_lookup.register_vocabulary(wh)
-    got = {(r["word"], r["near"]) for r in wh.to_rows(word_lookup.near_words(vocabulary, words))}
+    unknown = word_lookup.unknown_words(vocabulary, words)
+    assert {r["word"] for r in wh.to_rows(unknown)} == {"edeta", "turvo"}
+    got = {(r["word"], r["near"]) for r in wh.to_rows(word_lookup.near_words(vocabulary, unknown))}
     # 'edeta': 'exdeta' + 'kedeta', 2 occurrences > 1, dropped; 'truvo' is a register word
     # (not a typo: its neighbour 'turvo' is not looked for); 'turvo': 'truvo' only
     assert got == {("turvo", "truvo")}
@@ -124,17 +178,18 @@ def test_a_row_whose_only_word_has_a_typo_is_scored_against_its_company(
 ) -> None:
     """Neither row shares a word, an end of a word, its first three letters or its whole name
     with its company: before the one-edit lookup, both were unmatched without a candidate. The
-    same on Spark (marker `spark`): the lookup and the exploding blocking rules run there too.
+    same on Spark (marker `spark`): the lookup, the exploding blocking rules and the typo level
+    run there too.
 
-    Worked by hand (prior odds 1.001e-3, name level 3 'distinctive words Jaro-Winkler ≥ .92'
-    m/u 0.14/3e-3 = 46.67, same commune 0.78/2e-3 = 390):
-    - 'edeta' / 'kedeta': 5 of 5 and 5 of 6 letters match in order, Jaro (1 + 5/6 + 1)/3 =
-      0.9444, no common first letter: Jaro-Winkler 0.9444 (under .95 for the whole key, over
-      .92 for the distinctive words) -> level 3; 'Lyon' is the commune of an establishment in
-      Lyon 1er -> same commune: odds 46.67 × 390 × 1.001e-3 = 18.22, p 0.9480;
-    - 'turvo' / 'truvo': 5 matches, one transposition, Jaro (1 + 1 + 4/5)/3 = 0.9333, one
-      common first letter: 0.9333 + 0.1 × 0.0667 = 0.94 -> level 3; no place: odds 46.67 ×
-      1.001e-3 = 0.0467, p 0.0446.
+    Worked by hand (prior odds 1.001e-3; name level 6, 'the same distinctive words but for
+    typos', m/u 0.10/4e-6 = 25,000; same commune 0.78/2e-3 = 390):
+    - 'edeta' is no register word and 'kedeta' is one insertion away; 'societe' is a stop word,
+      so the entry's distinctive words are ['kedeta'], all near the row's: level 6 (before the
+      typo level: Jaro-Winkler 0.9444, level 3, p 0.948). 'Lyon' is the commune of an
+      establishment in Lyon 1er -> same commune: odds 25,000 × 390 × 1.001e-3 = 9,759.75,
+      p 0.99990;
+    - 'turvo' / 'truvo' (one transposition): level 6; no place: odds 25,000 × 1.001e-3 =
+      25.025, p 0.96158 (before: level 3, p 0.0446).
     """
     root = tmp_path / "near"
     write_register(root / "inputs" / "register", REGISTER)
@@ -148,11 +203,15 @@ def test_a_row_whose_only_word_has_a_typo_is_scored_against_its_company(
     edeta, turvo = rows[(LIST, 2)], rows[(LIST, 3)]
 
     assert edeta["candidates"].startswith(REGISTER[0].siren)
-    assert float(edeta["score"]) == pytest.approx(_p(46.67 * 390 * 1.001e-3), abs=1e-3)
-    cap = PATTERN_PRECISION.get((3, 3, -1), 1.0)
-    assert edeta["decision"] == ("review" if cap >= REVIEW_THRESHOLD else "unmatched")
-    assert edeta["siren"] == ""
+    assert float(edeta["score"]) == pytest.approx(_p(25_000 * 390 * 1.001e-3), abs=1e-5)
+    cap = PATTERN_PRECISION.get((6, 3, -1), 1.0)
+    if cap >= MATCH_THRESHOLD:
+        assert (edeta["decision"], edeta["siren"]) == ("matched", REGISTER[0].siren)
+    else:
+        assert edeta["decision"] == ("review" if cap >= REVIEW_THRESHOLD else "unmatched")
 
     assert turvo["candidates"].startswith(REGISTER[1].siren)
-    assert float(turvo["score"]) == pytest.approx(_p(46.67 * 1.001e-3), abs=1e-3)
+    assert float(turvo["score"]) == pytest.approx(_p(25_000 * 1.001e-3), abs=1e-5)
+    cap = PATTERN_PRECISION.get((6, -1, -1), 1.0)
+    assert turvo["decision"] == ("review" if cap >= REVIEW_THRESHOLD else "unmatched")
     assert turvo["siren"] == ""

@@ -20,12 +20,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthradar.engine import Warehouse, memory_warehouse
-from healthradar.engine.expressions import strip_spaces
+from healthradar.engine.expressions import fold, strip_spaces
 from healthradar.reference import load_reference_tables, read_reference_table
 from healthradar.resolve.normalise import (
     city_key,
     city_key_py,
     commune_candidates,
+    fold_py,
+    lookup_key,
+    lookup_key_py,
     name_key,
     name_key_py,
     name_tokens,
@@ -96,6 +99,7 @@ _NAME_EXPRS: dict[str, Callable[[ibis.Table], Any]] = {
     "sigle_of_key": lambda t: sigle_key(t.v, key=name_key(t.v)),
     # the register's cleaning: the same as a plain strip, only cheaper
     "stripped": lambda t: strip_spaces(t.v),
+    "lookup": lambda t: lookup_key(fold(t.v)),
 }
 _PLACE_EXPRS: dict[str, Callable[[ibis.Table], Any]] = {
     "postcode": lambda t: postcode_key(t.v),
@@ -110,6 +114,7 @@ def _check_names(values: list[str | None], rows: list[dict[str, Any]]) -> None:
         assert row["sigle"] == sigle_key_py(value), value
         assert (row["tokens_of_key"], row["sigle_of_key"]) == (row["tokens"], row["sigle"])
         assert row["stripped"] == (None if value is None else value.strip(" \t\n\r\x0b\x0c"))
+        assert row["lookup"] == lookup_key_py(None if value is None else fold_py(value)), value
 
 
 def _check_places(values: list[str | None], rows: list[dict[str, Any]]) -> None:
@@ -193,6 +198,27 @@ def test_place_twins_agree(wh: Warehouse, values: list[str | None]) -> None:
 def test_name_key_examples(wh: Warehouse, name: str | None, key: str | None) -> None:
     assert name_key_py(name) == key
     assert _evaluate(wh, [name], k=lambda t: name_key(t.v))[0]["k"] == key
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        # the register's side of the whole-name lookup: `name_key` for these
+        ("LICORIS TECHNOLOGIES SARL", "licoris technologies"),
+        ("Société Licoris Technologies", "licoris technologies"),
+        ("Groupe  SEB\u00a0International", "seb"),
+        ("SARL", "sarl"),
+        # where it is not `name_key`: nothing but stop words and forms keeps them all; dotted
+        # initials are letters apart (the stop word 'a' dropped); abbreviations stay
+        ("Laboratoires France SA", "laboratoires france sa"),
+        ("A.B.C. Conseil", "b c conseil"),
+        ("Ctr Roxima", "ctr roxima"),
+        (None, None),
+    ],
+)
+def test_lookup_key_examples(wh: Warehouse, name: str | None, key: str | None) -> None:
+    assert lookup_key_py(None if name is None else fold_py(name)) == key
+    assert _evaluate(wh, [name], k=lambda t: lookup_key(fold(t.v)))[0]["k"] == key
 
 
 @pytest.mark.parametrize(

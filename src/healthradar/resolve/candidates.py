@@ -78,6 +78,8 @@ def _side(t: Table, values: dict[str, ibis.Value]) -> Table:
         "commune_set": "array<string>",
         "near_rare": "array<string>",
         "near_common": "array<string>",
+        "known_words": "array<string>",
+        "typo_words": "array<string>",
         "is_siege": "boolean",
     }
     out = {}
@@ -184,8 +186,8 @@ def gate_partner_side(wh: Warehouse) -> int:
     letters of the key (`name_prefix`, blocked with the commune) only where the commune's
     candidate entries sharing them are at most `MAX_PREFIX_BLOCK`: in a city, 'cab' or 'pha'
     opens every cabinet or pharmacy (on a crowded register, 1.1 M of 1.4 M pairs came from that
-    rule). And `near_rare` / `near_common`: the register words one edit away from the row's
-    (`_near_words_of_rows`)."""
+    rule). And `near_rare` / `near_common`: the register words one edit away from the row's,
+    with `known_words` / `typo_words` for the model's typo level (`_near_words_of_rows`)."""
     rows = wh.table("resolve_to_score").drop("core_first_rare", "core_last_rare", "key_ends")
     register = wh.table("resolve_register")
     blocks = register.filter(register.commune.notnull() & register.name_prefix.notnull())
@@ -210,26 +212,44 @@ def gate_partner_side(wh: Warehouse) -> int:
     gated = k.mutate(
         key_ends=ibis.ifelse(k.departement.isnull(), k.key_head + k.key_tail, null_text())
     )
-    gated = gated.drop("near_rare", "near_common")
-    near = _near_words_of_rows(wh, gated)
-    gated = gated.left_join(near, "unique_id").drop("unique_id_right")
+    gated = gated.drop("near_rare", "near_common", "known_words", "typo_words")
+    for words in _near_words_of_rows(wh, gated):
+        gated = gated.left_join(words, "unique_id").drop("unique_id_right")
+    empty = ibis.literal([], type="array<string>")
+    gated = gated.mutate(
+        known_words=gated.known_words.fill_null(empty), typo_words=gated.typo_words.fill_null(empty)
+    )
     return wh.materialise("resolve_left", gated.select(*SIDE_COLUMNS))
 
 
-def _near_words_of_rows(wh: Warehouse, rows: Table) -> Table:
-    """(unique_id, near_rare, near_common): the register words one edit away from a row's
-    distinctive words, split as `word_lookup.candidate_units` split the words themselves: held
-    (all of them) by at most `RARE_WORD_UNITS` legal units, blocked anywhere; by more (and at
-    most `MAX_TOKEN_UNITS`), blocked within the row's département only."""
-    words = rows.select("unique_id", word=rows.core_tokens.unnest())
+def _near_words_of_rows(wh: Warehouse, rows: Table) -> tuple[Table, Table, Table]:
+    """Per row (`unique_id`), the register words one edit away from its distinctive words:
+
+    - `near_rare`, `near_common`, for blocking, split as `word_lookup.candidate_units` split
+      the words themselves: held (all of them) by at most `RARE_WORD_UNITS` legal units,
+      blocked anywhere; by more (and at most `MAX_TOKEN_UNITS`), within the row's département;
+    - `known_words`: the words of its key that are not `resolve_unknown_words` (a register
+      name holds them, they are activity words, or they are too short to be looked up one edit
+      away), and `typo_words`: those and every register word one edit away from its unknown
+      ones. The typo level of the name (`model.settings`) reads both: an entry is a typo of the
+      row when the words of its key are all among `typo_words` and hold all `known_words`.
+      Activity words count: 'Institut Parevez' is no typo of 'CLINIQUE PAREVEX'."""
     near = wh.table("resolve_near_words")
-    j = words.join(near, "word")
+    j = rows.select("unique_id", word=rows.core_tokens.unnest()).join(near, "word")
+    words = rows.select("unique_id", word=rows.tokens.unnest())
     rare = j.units <= word_lookup.RARE_WORD_UNITS
     common = (j.units > word_lookup.RARE_WORD_UNITS) & (j.units <= word_lookup.MAX_TOKEN_UNITS)
     none = ibis.null().cast("string")
-    return j.group_by("unique_id").aggregate(
+    blocking = j.group_by("unique_id").aggregate(
         near_rare=ibis.ifelse(rare, j.near, none).collect(distinct=True),
         near_common=ibis.ifelse(common, j.near, none).collect(distinct=True),
+    )
+    known = words.anti_join(wh.table("resolve_unknown_words"), "word")
+    typo = known.select("unique_id", "word").union(j.select("unique_id", word=j.near))
+    return (
+        blocking,
+        known.group_by("unique_id").aggregate(known_words=known.word.collect(distinct=True)),
+        typo.group_by("unique_id").aggregate(typo_words=typo.word.collect(distinct=True)),
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from healthradar.resolve.normalise_names import (
     fold_py,
+    lookup_key,
+    lookup_key_py,
     name_key,
     name_key_py,
     name_tokens,
@@ -29,6 +31,8 @@ __all__ = [
     "city_key_py",
     "commune_candidates",
     "fold_py",
+    "lookup_key",
+    "lookup_key_py",
     "name_key",
     "name_key_py",
     "name_tokens",

@@ -119,6 +119,18 @@ def name_key_py(name: str | None) -> str | None:
     return None
 
 
+#: the words `lookup_key` drops: one-word legal forms and the stop words
+_ONE_WORD_DROPS = sorted({p[0] for p in _FORMS if len(p) == 1} | _STOP_SET)
+
+
+def lookup_key_py(folded: str | None) -> str | None:
+    """Python twin of `lookup_key`."""
+    if folded is None:
+        return None
+    kept = " ".join(w for w in folded.split(" ") if w not in _ONE_WORD_DROPS)
+    return kept or folded
+
+
 def name_tokens_py(name: str | None) -> list[str] | None:
     """Python twin of `name_tokens`."""
     key = name_key_py(name)
@@ -231,6 +243,18 @@ def name_key(name: StringValue) -> StringValue:
             ),
         ),
     )
+
+
+def lookup_key(folded: StringValue) -> StringValue:
+    """A folded name (`engine.expressions.fold`) without its one-word legal forms and stop
+    words, or the folded name when nothing else is left: what a register name is looked up by
+    as a whole (`word_lookup.candidate_units`), against the partner's `name_key`. For nearly
+    every name it is `name_key` ('LICORIS TECHNOLOGIES SARL' and 'Societe Licoris
+    Technologies' both give 'licoris technologies'; multi-word forms, dotted initials and
+    abbreviations are what differ), at a third of the cost: the lookup reads every name of the
+    register (57 M at national scale: 27 s from the folded names, 87 s for `name_key`)."""
+    kept = folded.re_split(" ").filter(lambda w: ~w.isin(_ONE_WORD_DROPS)).join(" ")
+    return ibis.coalesce(kept.nullif(""), folded)
 
 
 def name_words(name: StringValue) -> StringValue:

@@ -16,6 +16,7 @@ from healthradar.engine import Warehouse
 from healthradar.engine.expressions import fold
 from healthradar.reference import departement_of_commune
 from healthradar.reference.generic_words import GENERIC_WORDS
+from healthradar.resolve.normalise import lookup_key
 
 #: a word (or end of a word) shared by more legal units than this does not alone make a
 #: register candidate
@@ -106,17 +107,21 @@ def register_vocabulary(wh: Warehouse) -> Table:
     return wh.table("resolve_vocabulary")
 
 
-def near_words(vocabulary: Table, words: Table) -> Table:
-    """(word, near): for each of `words` (a `token` column) that no register name holds, the
-    register's words one edit away from it, kept only where they are at most `MAX_TOKEN_UNITS`
-    occurrences in all (more: the word's neighbourhood is too crowded to say anything). The
-    one-letter deletions are taken of each word of the `vocabulary` once, not of every
-    occurrence."""
-    absent = words.filter(words.token.length() >= MIN_NEAR_LENGTH).select("token").distinct()
-    absent = absent.anti_join(vocabulary, "token").select("token").view()  # a join no more
-    row_side = absent.select(word=absent.token, key=_one_deletions(absent.token).unnest())
-    v = vocabulary.view()  # read again, apart from the anti-join above
-    v = v.filter(v.token.length() >= MIN_NEAR_LENGTH - 1)
+def unknown_words(vocabulary: Table, words: Table) -> Table:
+    """(word): those of `words` (a `token` column) long enough to be looked up one edit away
+    (`MIN_NEAR_LENGTH`) that no register name holds: typos, or names the register lacks. The
+    model's typo level (`model.settings`) lets only these differ from an entry's words."""
+    long = words.filter(words.token.length() >= MIN_NEAR_LENGTH).select("token").distinct()
+    return long.anti_join(vocabulary, "token").select(word=long.token)
+
+
+def near_words(vocabulary: Table, unknown: Table) -> Table:
+    """(word, near): for each of the `unknown` words (`unknown_words`), the register's words
+    one edit away from it, kept only where they are at most `MAX_TOKEN_UNITS` occurrences in
+    all (more: the word's neighbourhood is too crowded to say anything). The one-letter
+    deletions are taken of each word of the `vocabulary` once, not of every occurrence."""
+    row_side = unknown.select("word", key=_one_deletions(unknown.word).unnest())
+    v = vocabulary.filter(vocabulary.token.length() >= MIN_NEAR_LENGTH - 1)
     register_side = v.select(near=v.token, rows=v.rows, key=_one_deletions(v.token).unnest())
     pairs = row_side.join(register_side, "key").select("word", "near", "rows").distinct()
     crowded = pairs.group_by("word").aggregate(rows=pairs.rows.sum())
@@ -141,10 +146,11 @@ def candidate_units(wh: Warehouse) -> int:
     """`resolve_candidate_units`: legal units sharing with a partner row a distinctive word,
     one end of it, or — for a word no register name holds, a typo — a word one edit away from
     it (`near_words`): anywhere when few units hold it, in the row's département otherwise; or
-    the whole folded name, or the SIREN it gave. Also `resolve_word_units`, how many legal
+    its whole name (`lookup_key`), or the SIREN it gave. Also `resolve_word_units`, how many legal
     units hold each of those words (or the words near one), which tells a rare word from a
-    common one, and `resolve_near_words`, the words near each partner word with that count
-    (both for `gate_partner_side`).
+    common one, `resolve_near_words`, the words near each partner word with that count, and
+    `resolve_unknown_words`, the partner words no register name holds (all three for
+    `gate_partner_side`).
 
     The register's names are read once for the lookup: each of their words is turned into its
     lookup keys (`_lookup_keys`) and kept only if one of them is a partner's (a join with a
@@ -156,7 +162,8 @@ def candidate_units(wh: Warehouse) -> int:
     core = partners.select("departement", token=partners.core_tokens.unnest())
     core = core.filter(~core.token.isin(GENERIC_WORDS))
     vocabulary = register_vocabulary(wh)
-    wh.materialise("resolve_near_pairs", near_words(vocabulary, core))
+    wh.materialise("resolve_unknown_words", unknown_words(vocabulary, core))
+    wh.materialise("resolve_near_pairs", near_words(vocabulary, wh.table("resolve_unknown_words")))
     near = wh.table("resolve_near_pairs")
     near_keys = core.join(near, core.token == near.word).select(
         "departement", lookup="w" + near.near, kind=ibis.literal("near"), key=near.word
@@ -165,7 +172,7 @@ def candidate_units(wh: Warehouse) -> int:
     row_keys = row_keys.select("departement", "lookup", "kind", "key").view()
     row_keys = row_keys.union(near_keys).distinct()
     wanted = row_keys.select("lookup", "kind", "key").distinct()
-    whole = partners.select(folded=partners.name_key).distinct()
+    whole = partners.select(whole=partners.name_key).distinct()
     names = unit_names(wh, with_signs=True)
     folded = names.mutate(folded=fold(names.name))
     unit_words = folded.select("siren", token=folded.folded.re_split(" ").unnest())
@@ -190,7 +197,10 @@ def candidate_units(wh: Warehouse) -> int:
     est = wh.table("register_establishments")
     est = est.select("siren", departement=departement_of_commune(est.codeCommuneEtablissement))
     in_departement = common.join(est.semi_join(common, "siren"), ["siren", "departement"])
-    by_name = folded.join(whole, "folded").select("siren")
+    # the whole name, legal forms and stop words aside ('Licoris Technologies', no place, is
+    # 'LICORIS TECHNOLOGIES SARL' or 'SOCIETE LICORIS TECHNOLOGIES', wherever they are)
+    whole_names = folded.mutate(whole=lookup_key(folded.folded))
+    by_name = whole_names.join(whole, "whole").select("siren")
     # the SIREN a partner gave, valid or one typo away, is always compared with its names
     given = partners.select(siren=partners.siren_key.coalesce(partners.siren_hint))
     given = given.filter(given.siren.notnull())

@@ -223,9 +223,10 @@ def gate_partner_side(wh: Warehouse) -> int:
 
 
 def _near_words_of_rows(wh: Warehouse, rows: Table) -> tuple[Table, Table, Table]:
-    """Per row (`unique_id`), the register words one edit away from its distinctive words:
+    """Per row (`unique_id`), what the one-edit lookup tells about its words:
 
-    - `near_rare`, `near_common`, for blocking, split as `word_lookup.candidate_units` split
+    - `near_rare`, `near_common`: the register words one edit away from its distinctive
+      words, for blocking, split as `word_lookup.candidate_units` split
       the words themselves: held (all of them) by at most `RARE_WORD_UNITS` legal units,
       blocked anywhere; by more (and at most `MAX_TOKEN_UNITS`), within the row's département;
     - `known_words`: the words of its key that are not `resolve_unknown_words` (a register

@@ -34,7 +34,7 @@ PRIOR = 1e-3
 #: distinctive words overlap (`matching`).
 CONFIRMING_NAME_LEVELS = (9, 8, 7, 6, 5, 4, 3, 1)
 #: levels of the name comparison where the evidence is words in common, not the name itself:
-#: the same distinctive words but for typos (6), the same distinctive words (4), close
+#: the same key but for typos of its distinctive words (6), the same distinctive words (4), close
 #: distinctive words (3), two shared words (2), one shared distinctive word (1), nothing (0).
 #: Several companies of the row's place holding the same words make those words common there:
 #: each one's evidence is shared between them (`decisions.share_of_evidence`); the same name
@@ -111,7 +111,7 @@ def settings() -> Any:
     name = cl.CustomComparison(
         output_column_name="name",
         comparison_description="name: the same words, the same key, the same words in any "
-        "order, the same distinctive words but for typos, key Jaro-Winkler ≥ .95, the same "
+        "order, the same key but for typos, key Jaro-Winkler ≥ .95, the same "
         "distinctive words, distinctive words Jaro-Winkler ≥ .92, two shared words, one shared "
         "distinctive word, else",
         comparison_levels=[

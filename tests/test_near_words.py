@@ -12,7 +12,7 @@ import pytest
 
 from healthradar.engine import memory_warehouse
 from healthradar.pipeline import build
-from healthradar.resolve import candidates, word_lookup
+from healthradar.resolve import candidates, edits, word_lookup
 from healthradar.resolve.model import (
     MATCH_THRESHOLD,
     PATTERN_PRECISION,
@@ -32,7 +32,7 @@ from tests.test_resolve_decisions import (
 def test_one_deletions_are_the_word_and_each_letter_dropped() -> None:
     wh = memory_warehouse()
     word = ibis.literal("edeta")
-    got = wh.to_rows(ibis.memtable({"x": [1]}).select(v=word_lookup._one_deletions(word)))
+    got = wh.to_rows(ibis.memtable({"x": [1]}).select(v=edits.one_deletions(word)))
     assert got[0]["v"] == ["edeta", "deta", "eeta", "edta", "edea", "edet"]
 
 

@@ -20,6 +20,7 @@ from healthradar.engine.expressions import digits_only, null_text
 from healthradar.reference import city_of_commune, departement_of_commune
 from healthradar.reference.generic_words import GENERIC_WORDS
 from healthradar.resolve import word_lookup
+from healthradar.resolve.local_typos import local_key
 from healthradar.resolve.model import SIDE_COLUMNS
 from healthradar.resolve.normalise import (
     commune_candidates,
@@ -28,7 +29,7 @@ from healthradar.resolve.normalise import (
     name_words,
     postcode_key,
 )
-from healthradar.resolve.word_lookup import unit_names
+from healthradar.resolve.register_names import unit_names
 
 
 def with_side_keys(t: Table, name: ibis.Value) -> Table:
@@ -78,6 +79,7 @@ def _side(t: Table, values: dict[str, ibis.Value]) -> Table:
         "commune_set": "array<string>",
         "near_rare": "array<string>",
         "near_common": "array<string>",
+        "near_local": "array<string>",
         "known_words": "array<string>",
         "typo_words": "array<string>",
         "is_siege": "boolean",
@@ -212,7 +214,7 @@ def gate_partner_side(wh: Warehouse) -> int:
     gated = k.mutate(
         key_ends=ibis.ifelse(k.departement.isnull(), k.key_head + k.key_tail, null_text())
     )
-    gated = gated.drop("near_rare", "near_common", "known_words", "typo_words")
+    gated = gated.drop("near_rare", "near_common", "near_local", "known_words", "typo_words")
     for words in _near_words_of_rows(wh, gated):
         gated = gated.left_join(words, "unique_id").drop("unique_id_right")
     empty = ibis.literal([], type="array<string>")
@@ -245,8 +247,23 @@ def _near_words_of_rows(wh: Warehouse, rows: Table) -> tuple[Table, Table, Table
         near_rare=ibis.ifelse(rare, j.near, none).collect(distinct=True),
         near_common=ibis.ifelse(common, j.near, none).collect(distinct=True),
     )
+    local = wh.table("resolve_local_near")
+    blocking = blocking.outer_join(
+        local.filter(~local.crowded)
+        .group_by("unique_id")
+        .aggregate(near_local=local_key(local.commune, local.near).collect(distinct=True)),
+        "unique_id",
+    )
+    blocking = blocking.select(
+        unique_id=blocking.unique_id.coalesce(blocking.unique_id_right),
+        near_rare=blocking.near_rare,
+        near_common=blocking.near_common,
+        near_local=blocking.near_local,
+    )
     known = words.anti_join(wh.table("resolve_unknown_words"), "word")
-    typo = known.select("unique_id", "word").union(j.select("unique_id", word=j.near))
+    typo = known.select("unique_id", "word").union(
+        j.select("unique_id", word=j.near), local.select("unique_id", word=local.near)
+    )
     return (
         blocking,
         known.group_by("unique_id").aggregate(known_words=known.word.collect(distinct=True)),
@@ -311,6 +328,7 @@ def register_side(wh: Warehouse) -> int:
             "key_ends": keyed.key_head + keyed.key_tail,
             "near_rare": keyed.core_tokens,
             "near_common": keyed.core_tokens,
+            "near_local": keyed.core_tokens.map(lambda t: local_key(keyed.commune, t)),
             "siren": keyed.siren,
             "siret": keyed.siret,
             "etat": keyed.etat,

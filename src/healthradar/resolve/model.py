@@ -79,7 +79,7 @@ SIDE_COLUMNS = (
     "first_tail", "last_head",
     "name_prefix", "key_head", "key_tail", "commune", "city", "commune_set", "postcode",
     "departement", "siren_key", "siren_hint", "core_first_rare", "core_last_rare", "key_ends",
-    "near_rare", "near_common", "known_words", "typo_words", *REGISTER_FACTS,
+    "near_rare", "near_common", "near_local", "known_words", "typo_words", *REGISTER_FACTS,
 )  # fmt: skip
 
 
@@ -204,6 +204,9 @@ def settings() -> Any:
             # anywhere when few legal units hold such words, else within the département
             block_on("near_rare", arrays_to_explode=["near_rare"]),
             block_on("near_common", "departement", arrays_to_explode=["near_common"]),
+            # a word within two edits of an entry's in the commune of that entry
+            # (`local_typos`): 'commune word' on both sides
+            block_on("near_local", arrays_to_explode=["near_local"]),
         ],
         probability_two_random_records_match=PRIOR,
         retain_intermediate_calculation_columns=True,

@@ -16,7 +16,10 @@ from healthradar.engine import Warehouse
 from healthradar.engine.expressions import fold
 from healthradar.reference import departement_of_commune
 from healthradar.reference.generic_words import GENERIC_WORDS
+from healthradar.resolve.edits import one_deletions
+from healthradar.resolve.local_typos import local_candidates, local_near_words
 from healthradar.resolve.normalise import lookup_key
+from healthradar.resolve.register_names import unit_names
 
 #: a word (or end of a word) shared by more legal units than this does not alone make a
 #: register candidate
@@ -31,42 +34,9 @@ MIN_TOKEN_LENGTH = 3
 RARE_WORD_UNITS = 100
 
 
-def unit_names(wh: Warehouse, with_signs: bool = False) -> Table:
-    """(siren, variant, name) for every name a legal unit is known by; with its
-    establishments' signs and usual names when `with_signs` (to find candidates by them)."""
-    lu = wh.table("register_legal_units")
-    parts = [
-        lu.select("siren", variant=ibis.literal(variant), name=lu[column])
-        for variant, column in (
-            ("denomination", "denominationUniteLegale"),
-            ("sigle", "sigleUniteLegale"),
-            ("usual", "denominationUsuelle1UniteLegale"),
-        )
-    ]
-    if with_signs:
-        est = wh.table("register_establishments")
-        parts += [
-            est.select("siren", variant=ibis.literal(variant), name=est[column])
-            for variant, column in (
-                ("enseigne", "enseigne1Etablissement"),
-                ("establishment", "denominationUsuelleEtablissement"),
-            )
-        ]
-    names = parts[0].union(*parts[1:])
-    return names.filter(names.name.notnull())
-
-
 #: shortest distinctive word looked up with one letter changed, added, dropped or two swapped
 #: (a shorter one is within one edit of too many others to say anything)
 MIN_NEAR_LENGTH = 5
-
-
-def _one_deletions(word: ibis.StringValue) -> ibis.ArrayValue:
-    """`word` and every string it becomes with one letter deleted. Two words one substitution,
-    insertion, deletion or transposition apart share one of these (SymSpell's idea): a lookup
-    by equality finds a typo without comparing every pair of words."""
-    dropped = ibis.range(0, word.length()).map(lambda i: word.substr(0, i) + word.substr(i + 1))
-    return ibis.array([word]).concat(dropped)
 
 
 def _lookup_keys(token: ibis.StringValue) -> ibis.ArrayValue:
@@ -120,9 +90,9 @@ def near_words(vocabulary: Table, unknown: Table) -> Table:
     one edit away from it, kept only where they are at most `MAX_TOKEN_UNITS` occurrences in
     all (more: the word's neighbourhood is too crowded to say anything). The one-letter
     deletions are taken of each word of the `vocabulary` once, not of every occurrence."""
-    row_side = unknown.select("word", key=_one_deletions(unknown.word).unnest())
+    row_side = unknown.select("word", key=one_deletions(unknown.word).unnest())
     v = vocabulary.filter(vocabulary.token.length() >= MIN_NEAR_LENGTH - 1)
-    register_side = v.select(near=v.token, rows=v.rows, key=_one_deletions(v.token).unnest())
+    register_side = v.select(near=v.token, rows=v.rows, key=one_deletions(v.token).unnest())
     pairs = row_side.join(register_side, "key").select("word", "near", "rows").distinct()
     crowded = pairs.group_by("word").aggregate(rows=pairs.rows.sum())
     crowded = crowded.filter(crowded.rows > MAX_TOKEN_UNITS)
@@ -163,6 +133,7 @@ def candidate_units(wh: Warehouse) -> int:
     core = core.filter(~core.token.isin(GENERIC_WORDS))
     vocabulary = register_vocabulary(wh)
     wh.materialise("resolve_unknown_words", unknown_words(vocabulary, core))
+    local_near_words(wh)  # reads the unknown words; its units are candidates too
     wh.materialise("resolve_near_pairs", near_words(vocabulary, wh.table("resolve_unknown_words")))
     near = wh.table("resolve_near_pairs")
     near_keys = core.join(near, core.token == near.word).select(
@@ -204,7 +175,8 @@ def candidate_units(wh: Warehouse) -> int:
     # the SIREN a partner gave, valid or one typo away, is always compared with its names
     given = partners.select(siren=partners.siren_key.coalesce(partners.siren_hint))
     given = given.filter(given.siren.notnull())
-    units = rare.union(in_departement.select("siren"), by_name, given).distinct()
+    units = rare.union(in_departement.select("siren"), by_name, given, local_candidates(wh))
+    units = units.distinct()
     n = wh.materialise("resolve_candidate_units", units)
     for table in ("resolve_word_hits", "resolve_near_pairs", "resolve_vocabulary"):
         wh.drop(table)
